@@ -1,0 +1,144 @@
+"""Maintenance commands of the book (not imported by ``import bplib``).
+
+    python -m bplib.book regenerate [NOTEBOOK ...]   re-execute notebooks, store outputs in place
+    python -m bplib.book equations                   rewrite book/appendix/equations.md
+    python -m bplib.book labels                      list labelled equations per chapter
+
+``regenerate`` runs every chapter listed in _toc.yml (or the ones named) in the current,
+pinned environment, top to bottom, and writes the outputs back, so that strict
+``pytest --nbval`` compares against them.  Run it after changing bplib or a notebook.
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BOOK = ROOT / "book"
+TOC = ROOT / "_toc.yml"
+EQUATIONS_PAGE = BOOK / "appendix" / "equations.md"
+
+#: ``$$ ... $$ (eq-label)`` is the one way the book labels an equation.
+LABEL_RE = re.compile(r"\$\$\s*\((eq-[a-z0-9]+(?:-[a-z0-9]+)*)\)")
+
+
+def toc_files() -> list[Path]:
+    """Files listed in _toc.yml, in order, with their real suffix (.md or .ipynb)."""
+    stems = re.findall(r"^\s*(?:root|-\s*file):\s*(\S+)\s*$", TOC.read_text(), flags=re.M)
+    out = []
+    for stem in stems:
+        for suffix in (".ipynb", ".md"):
+            if (ROOT / (stem + suffix)).exists():
+                out.append(ROOT / (stem + suffix))
+                break
+        else:
+            out.append(ROOT / stem)
+    return out
+
+
+def notebooks() -> list[Path]:
+    """Every chapter notebook listed in _toc.yml."""
+    return [p for p in toc_files() if p.suffix == ".ipynb"]
+
+
+def markdown_sources(path: Path) -> str:
+    """The markdown text of a chapter (all markdown cells of a notebook joined)."""
+    if path.suffix == ".ipynb":
+        import json
+        nb = json.loads(path.read_text())
+        return "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    return path.read_text()
+
+
+def labels_by_chapter() -> dict[str, list[str]]:
+    """Chapter stem -> equation labels defined in it, in order."""
+    out = {}
+    for path in toc_files():
+        if path.exists():
+            found = LABEL_RE.findall(markdown_sources(path))
+            if found:
+                out[path.stem] = found
+    return out
+
+
+def regenerate(paths: list[Path]) -> int:
+    """Execute each notebook in place; print one line per notebook and a summary."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    total, failed = time.perf_counter(), []
+    for i, path in enumerate(paths, 1):
+        print(f"[{i}/{len(paths)}] {path.relative_to(ROOT)} ...", end=" ", flush=True)
+        nb = nbformat.read(path, as_version=4)
+        start = time.perf_counter()
+        try:
+            NotebookClient(nb, timeout=600, kernel_name="python3", record_timing=False,
+                           resources={"metadata": {"path": str(path.parent)}}).execute()
+        except Exception as exc:  # report and go on, so one bad chapter does not hide others
+            failed.append(path.name)
+            print(f"FAILED after {time.perf_counter() - start:.1f} s: {type(exc).__name__}")
+            print(str(exc)[-2000:], file=sys.stderr)
+            continue
+        for cell in nb.cells:
+            cell.metadata.pop("execution", None)
+        nbformat.write(nb, path)
+        print(f"ok in {time.perf_counter() - start:.1f} s")
+    elapsed = time.perf_counter() - total
+    print(f"regenerated {len(paths) - len(failed)} of {len(paths)} notebooks in {elapsed:.1f} s"
+          + (f"; FAILED: {', '.join(failed)}" if failed else ""))
+    return 1 if failed else 0
+
+
+def equations_page() -> str:
+    """The text of book/appendix/equations.md, generated from the registry and the chapters."""
+    import bplib
+
+    where = {label: stem for stem, labels in labels_by_chapter().items() for label in labels}
+    lines = [
+        "# Equation index",
+        "",
+        "Every numbered equation of the book, the bplib function that computes it and the chapter",
+        "that derives it and checks the code against SymPy or finite differences.  This page is",
+        "generated from `bplib.EQUATIONS` by `python -m bplib.book equations`; a test fails if it",
+        "is out of date, if a labelled equation has no implementation, or if an implementation",
+        "names a label that no chapter defines.",
+        "",
+        "| equation | label | bplib | derived and checked in |",
+        "|---|---|---|---|",
+    ]
+    order = list(where)
+    for label in order + sorted(set(bplib.EQUATIONS) - set(order)):
+        for impl in bplib.EQUATIONS.get(label, []):
+            chapter = where.get(label, impl.chapter)
+            lines.append(f"| {{eq}}`{label}` | `{label}` | {{py:func}}`{impl.qualname}` | "
+                         f"{{doc}}`../{chapter}` |")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bplib.book", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    reg = sub.add_parser("regenerate", help="re-execute notebooks and store their outputs")
+    reg.add_argument("notebooks", nargs="*", type=Path)
+    sub.add_parser("equations", help="rewrite book/appendix/equations.md from the registry")
+    sub.add_parser("labels", help="list labelled equations per chapter")
+    args = parser.parse_args(argv)
+    if args.command == "regenerate":
+        paths = [p.resolve() for p in args.notebooks] or notebooks()
+        return regenerate(paths)
+    if args.command == "equations":
+        EQUATIONS_PAGE.write_text(equations_page())
+        print(f"wrote {EQUATIONS_PAGE.relative_to(ROOT)}")
+        return 0
+    for stem, labels in labels_by_chapter().items():
+        print(f"{stem}: {', '.join(labels)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

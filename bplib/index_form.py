@@ -1,0 +1,2 @@
+"""(placeholder, to be written)."""
+__all__: list[str] = []

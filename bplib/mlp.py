@@ -1,0 +1,317 @@
+"""A multilayer perceptron built from the four equations of :mod:`bplib.equations`.
+
+Shapes (batch in rows):  X (m, n_0);  weights[i] (n_{i+1}, n_i);  biases[i] (n_{i+1},);
+Z^l = A^{l-1} (W^l)ᵀ + b^l,  A^l = f^l(Z^l).
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from ._validate import as_matrix, lookup
+from .activations import get_activation, softmax, softmax_backward
+from .equations import bias_gradient, hidden_delta, output_delta, weight_gradient
+from .regularization import l2_gradient, l2_penalty
+from .losses import (binary_cross_entropy_from_logits, cross_entropy_from_logits, get_loss,
+                     sigmoid_binary_cross_entropy_delta, softmax_cross_entropy_delta)
+
+__all__ = ["MLP", "init_scale", "INITS"]
+
+#: initialisation name -> standard deviation of N(0, σ²) as a function of (n_in, n_out).
+INITS = {
+    "standard": lambda n_in, n_out: 1.0,                          # N(0, 1)
+    "xavier": lambda n_in, n_out: np.sqrt(2.0 / (n_in + n_out)),  # Glorot & Bengio (2010)
+    "he": lambda n_in, n_out: np.sqrt(2.0 / n_in),                # He et al. (2015)
+}
+
+_OUTPUTS = ("sigmoid", "tanh", "relu", "leaky_relu", "identity", "softmax")
+_HIDDEN = ("sigmoid", "tanh", "relu", "leaky_relu", "identity")
+
+
+def init_scale(init, n_in: int, n_out: int) -> float:
+    """Standard deviation of the initial weights of a layer with fan-in n_in and fan-out n_out.
+
+    ``init`` is a name in :data:`INITS` ("standard", "xavier", "he") or a positive number σ.
+    """
+    if isinstance(init, str):
+        return float(lookup(INITS, init, "init")(n_in, n_out))
+    if isinstance(init, (int, float, np.floating)) and np.isfinite(init) and init > 0:
+        return float(init)
+    raise ValueError(f"init: expected one of {', '.join(map(repr, INITS))} or a number > 0, got {init!r}")
+
+
+class MLP:
+    """A fully connected feed-forward network trained by backpropagation.
+
+    Parameters
+    ----------
+    sizes : sequence of int, length L+1 ≥ 2
+        Neurons per layer, input first, e.g. ``[2, 3, 1]``.
+    hidden : str
+        Activation of the hidden layers: "sigmoid", "tanh", "relu", "leaky_relu", "identity".
+    output : str
+        Activation of the output layer: any of the above or "softmax".
+    loss : str
+        "mse" (any output), "cross_entropy" (softmax output) or "binary_cross_entropy"
+        (sigmoid output).  The last two use the fused delta (A − Y)/m.
+    seed : int or None
+        Seed of ``np.random.default_rng`` for the initial weights (ignored if ``rng`` is given).
+    init : str or float
+        Weight initialisation: "standard" N(0, 1), "xavier" N(0, 2/(n_in+n_out)),
+        "he" N(0, 2/n_in), or a number σ for N(0, σ²).  Biases start at zero.
+    l2 : float, ≥ 0
+        L2 penalty λ: the cost gains (λ/2) Σ_l ‖W^l‖², the weight gradients gain λ W^l
+        (eq-l2-gradient); biases are not regularised.
+    dtype : numpy float dtype
+        float64 (default) or float32; inputs are cast to it, nothing is upcast.
+    rng : numpy Generator, optional
+        Used instead of ``seed`` when given.
+
+    Examples
+    --------
+    >>> net = MLP([2, 3, 1], seed=0)
+    >>> [W.shape for W in net.weights]
+    [(3, 2), (1, 3)]
+    """
+
+    def __init__(self, sizes: Sequence[int], hidden: str = "sigmoid", output: str = "sigmoid",
+                 loss: str = "mse", seed: int | None = 0, init="xavier", l2: float = 0.0,
+                 dtype=np.float64, rng: np.random.Generator | None = None):
+        sizes = self._check_sizes(sizes)
+        if hidden not in _HIDDEN:
+            raise ValueError(f"hidden: unknown activation {hidden!r}; valid names are "
+                             f"{', '.join(map(repr, _HIDDEN))}")
+        if output not in _OUTPUTS:
+            raise ValueError(f"output: unknown activation {output!r}; valid names are "
+                             f"{', '.join(map(repr, _OUTPUTS))}")
+        loss_fn = get_loss(loss)
+        if loss == "cross_entropy" and output != "softmax":
+            raise ValueError(f"loss: 'cross_entropy' needs output='softmax', got output={output!r} "
+                             f"(use 'binary_cross_entropy' with a sigmoid output)")
+        if loss == "binary_cross_entropy" and output != "sigmoid":
+            raise ValueError(f"loss: 'binary_cross_entropy' needs output='sigmoid', got output={output!r}")
+        if output == "softmax" and sizes[-1] < 2:
+            raise ValueError(f"sizes: a softmax output needs at least 2 units, got sizes={sizes}")
+        if not (np.isfinite(l2) and l2 >= 0):
+            raise ValueError(f"l2: must be a finite number ≥ 0, got {l2!r}")
+        dtype = np.dtype(dtype)
+        if dtype not in (np.float32, np.float64):
+            raise ValueError(f"dtype: expected float32 or float64, got {dtype}")
+
+        self.sizes = sizes
+        self.hidden, self.output, self.loss_name = hidden, output, loss
+        self.l2 = float(l2)
+        self.dtype = dtype
+        self.init = init
+        self._hidden_act = get_activation(hidden)
+        self._output_act = None if output == "softmax" else get_activation(output)
+        self._loss = loss_fn
+        self._fused = (output, loss) in (("softmax", "cross_entropy"), ("sigmoid", "binary_cross_entropy"))
+        rng = rng if rng is not None else np.random.default_rng(seed)
+        self.weights = [(rng.standard_normal((n_out, n_in)) * init_scale(init, n_in, n_out)).astype(dtype)
+                        for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+        self.biases = [np.zeros(n_out, dtype=dtype) for n_out in sizes[1:]]
+
+    # ------------------------------------------------------------------ checks
+    @staticmethod
+    def _check_sizes(sizes):
+        try:
+            sizes = [s for s in sizes]
+        except TypeError:
+            raise TypeError(f"sizes: expected a sequence of layer sizes like [2, 3, 1], got {sizes!r}") from None
+        if len(sizes) < 2:
+            raise ValueError(f"sizes: need at least 2 layer sizes (input and output), got {sizes}")
+        for s in sizes:
+            if isinstance(s, bool) or not isinstance(s, (int, np.integer)):
+                raise TypeError(f"sizes: every size must be an integer, got {sizes}")
+            if s < 1:
+                raise ValueError(f"sizes: every size must be ≥ 1, got {sizes}")
+        return [int(s) for s in sizes]
+
+    def _check_X(self, X):
+        return as_matrix(X, "X", cols=self.sizes[0], dtype=self.dtype)
+
+    def _check_Y(self, Y, m):
+        Y = as_matrix(Y, "Y", cols=self.sizes[-1], dtype=self.dtype)
+        if Y.shape[0] != m:
+            raise ValueError(f"X and Y must have the same number of rows, got X with {m} rows "
+                             f"and Y {Y.shape}")
+        if self.loss_name != "mse" and (Y.min() < 0 or Y.max() > 1):
+            raise ValueError(f"Y: {self.loss_name} targets must lie in [0, 1], got values in "
+                             f"[{Y.min():.6g}, {Y.max():.6g}] (shape {Y.shape})")
+        return Y
+
+    # ------------------------------------------------------------------ forward
+    @property
+    def n_layers(self) -> int:
+        """L, the number of layers with weights."""
+        return len(self.weights)
+
+    @property
+    def n_params(self) -> int:
+        """Number of trainable parameters (weights and biases)."""
+        return sum(W.size + b.size for W, b in zip(self.weights, self.biases))
+
+    def _activate_output(self, Z):
+        return softmax(Z) if self.output == "softmax" else self._output_act.f(Z)
+
+    def forward_pass(self, X):
+        """Run the network and keep what backpropagation needs.
+
+        Parameters
+        ----------
+        X : ndarray, shape (m, n_0)
+
+        Returns
+        -------
+        Zs : list of ndarray, Zs[i] of shape (m, n_{i+1})   pre-activations of layers 1 … L
+        As : list of ndarray, As[0] = X, As[i] of shape (m, n_i)   activations of layers 0 … L
+        """
+        X = self._check_X(X)
+        return self._forward(X)
+
+    def _forward(self, X):
+        Zs, As = [], [X]
+        A = X
+        last = self.n_layers - 1
+        for i, (W, b) in enumerate(zip(self.weights, self.biases)):
+            Z = A @ W.T
+            Z += b
+            A = self._activate_output(Z) if i == last else self._hidden_act.f(Z)
+            Zs.append(Z)
+            As.append(A)
+        return Zs, As
+
+    def forward(self, X):
+        """Output activations A^L for a batch X of shape (m, n_0); returns shape (m, n_L)."""
+        return self.forward_pass(X)[1][-1]
+
+    __call__ = forward
+
+    def predict(self, X):
+        """Predicted class per row: argmax of the outputs (or output > 0.5 for one output unit)."""
+        A = self.forward(X)
+        if A.shape[1] == 1:
+            return (A[:, 0] > 0.5).astype(np.int64)
+        return A.argmax(axis=1)
+
+    # ------------------------------------------------------------------ cost
+    def loss(self, X, Y) -> float:
+        """Batch cost C = (1/m) Σ_x C_x (+ (λ/2) Σ‖W‖² when l2 > 0).
+
+        Parameters
+        ----------
+        X : ndarray, shape (m, n_0)
+        Y : ndarray, shape (m, n_L)
+        """
+        X = self._check_X(X)
+        Y = self._check_Y(Y, X.shape[0])
+        Zs, As = self._forward(X)
+        if self._fused and self.output == "softmax":
+            data = cross_entropy_from_logits(Zs[-1], Y)
+        elif self._fused:
+            data = binary_cross_entropy_from_logits(Zs[-1], Y)
+        else:
+            data = self._loss.value(As[-1], Y)
+        return data + self.l2_penalty()
+
+    def l2_penalty(self) -> float:
+        """(λ/2) Σ_l ‖W^l‖²_F; zero when l2 = 0."""
+        return l2_penalty(self.weights, self.l2) if self.l2 else 0.0
+
+    # ------------------------------------------------------------------ backward
+    def _output_delta(self, Z, A, Y):
+        if self.output == "softmax" and self._fused:
+            return softmax_cross_entropy_delta(A, Y)
+        if self._fused:
+            return sigmoid_binary_cross_entropy_delta(A, Y)
+        grad_a = self._loss.grad(A, Y)
+        if self.output == "softmax":
+            return softmax_backward(A, grad_a)
+        return output_delta(grad_a, self._output_act.df_from_output(A))
+
+    def backward(self, Zs, As, Y):
+        """Gradients from a forward pass's cache (see :meth:`forward_pass`) and targets Y.
+
+        Returns
+        -------
+        dWs, dbs : lists shaped like ``weights`` and ``biases``
+        """
+        L = self.n_layers
+        dWs, dbs = [None] * L, [None] * L
+        delta = self._output_delta(Zs[-1], As[-1], Y)                          # eq-bp1
+        for i in range(L - 1, -1, -1):
+            dWs[i] = weight_gradient(delta, As[i])                             # eq-bp4
+            dbs[i] = bias_gradient(delta)                                      # eq-bp3
+            if self.l2:
+                dWs[i] = l2_gradient(dWs[i], self.weights[i], self.l2)         # eq-l2-gradient
+            if i > 0:
+                df = self._hidden_act.df_from_output(As[i])
+                delta = hidden_delta(delta, self.weights[i], df)               # eq-bp2
+        return dWs, dbs
+
+    def gradients(self, X, Y):
+        """∂C/∂W^l and ∂C/∂b^l for a batch, by backpropagation.
+
+        Parameters
+        ----------
+        X : ndarray, shape (m, n_0)
+        Y : ndarray, shape (m, n_L)
+
+        Returns
+        -------
+        dWs : list of ndarray, dWs[i] shaped like weights[i] (n_{i+1}, n_i)
+        dbs : list of ndarray, dbs[i] shaped like biases[i] (n_{i+1},)
+        """
+        X = self._check_X(X)
+        Y = self._check_Y(Y, X.shape[0])
+        Zs, As = self._forward(X)
+        return self.backward(Zs, As, Y)
+
+    def update(self, dWs, dbs, lr: float) -> None:
+        """Gradient-descent step in place: W ← W − lr·dW, b ← b − lr·db (eq-gd-update)."""
+        for W, dW, b, db in zip(self.weights, dWs, self.biases, dbs):
+            W -= lr * dW
+            b -= lr * db
+
+    # ------------------------------------------------------------------ parameters as a vector
+    def get_params(self):
+        """All weights and biases as one float64 vector of length ``n_params`` (a copy)."""
+        return np.concatenate([np.concatenate([W.ravel(), b]) for W, b in
+                               zip(self.weights, self.biases)]).astype(np.float64)
+
+    def set_params(self, theta) -> None:
+        """Load a vector produced by :meth:`get_params` into the weights and biases (in place)."""
+        theta = np.asarray(theta)
+        if theta.shape != (self.n_params,):
+            raise ValueError(f"theta: expected shape ({self.n_params},), got {theta.shape}")
+        pos = 0
+        for W, b in zip(self.weights, self.biases):
+            W[...] = theta[pos:pos + W.size].reshape(W.shape)
+            pos += W.size
+            b[...] = theta[pos:pos + b.size]
+            pos += b.size
+
+    def flat_gradients(self, X, Y):
+        """:meth:`gradients` flattened in the order of :meth:`get_params` (float64)."""
+        dWs, dbs = self.gradients(X, Y)
+        return np.concatenate([np.concatenate([dW.ravel(), db]) for dW, db in zip(dWs, dbs)]).astype(np.float64)
+
+    def copy(self) -> "MLP":
+        """An independent copy (same architecture, copied parameters)."""
+        new = object.__new__(MLP)
+        new.__dict__.update(self.__dict__)
+        new.weights = [W.copy() for W in self.weights]
+        new.biases = [b.copy() for b in self.biases]
+        return new
+
+    def loss_at(self, theta, X, Y) -> float:
+        """Cost with parameters ``theta`` (for gradient checks); the network is not modified."""
+        other = self.copy()
+        other.set_params(theta)
+        return other.loss(X, Y)
+
+    def __repr__(self) -> str:
+        return (f"MLP({self.sizes}, hidden={self.hidden!r}, output={self.output!r}, "
+                f"loss={self.loss_name!r}, l2={self.l2:g}, dtype={self.dtype.name})")

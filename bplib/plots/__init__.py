@@ -1,0 +1,10 @@
+"""Figures of the book (matplotlib is imported only in this package).
+
+Every function draws on a given or new Axes, labels its axes and returns the Axes or Figure.
+"""
+from .descent import *  # noqa: F401,F403
+from .chain import *  # noqa: F401,F403
+from .training import *  # noqa: F401,F403
+from .gradcheck import *  # noqa: F401,F403
+from .classification import *  # noqa: F401,F403
+from .deep import *  # noqa: F401,F403
