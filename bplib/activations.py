@@ -100,8 +100,10 @@ def relu(z):
     return np.maximum(z, 0).astype(z.dtype, copy=False)
 
 
+@implements("eq-relu-derivative", chapter="09_vanishing_gradients")
 def relu_prime(z):
-    """Derivative of ReLU: 1 for z > 0, else 0 (the subgradient 0 is taken at z = 0)."""
+    """Derivative of ReLU: 1 for z > 0, else 0; the subgradient 0 is taken at z = 0
+    (eq-relu-derivative, chapter 09)."""
     z = as_float_array(z, "z", finite=False)
     return (z > 0).astype(z.dtype)
 
@@ -112,8 +114,9 @@ def leaky_relu(z, slope: float = LEAKY_SLOPE):
     return np.where(z > 0, z, slope * z).astype(z.dtype, copy=False)
 
 
+@implements("eq-leaky-relu-derivative", chapter="09_vanishing_gradients")
 def leaky_relu_prime(z, slope: float = LEAKY_SLOPE):
-    """Derivative of Leaky ReLU: 1 for z > 0, ``slope`` otherwise."""
+    """Derivative of Leaky ReLU: 1 for z > 0, ``slope`` otherwise (eq-leaky-relu-derivative, chapter 09)."""
     z = as_float_array(z, "z", finite=False)
     return np.where(z > 0, 1.0, slope).astype(z.dtype, copy=False)
 

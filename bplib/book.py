@@ -3,6 +3,7 @@
     python -m bplib.book regenerate [NOTEBOOK ...]   re-execute notebooks, store outputs in place
     python -m bplib.book equations                   rewrite book/appendix/equations.md
     python -m bplib.book labels                      list labelled equations per chapter
+    python -m bplib.book build                       build the HTML book (-W -n --keep-going)
 
 ``regenerate`` runs every chapter listed in _toc.yml (or the ones named) in the current,
 pinned environment, top to bottom, and writes the outputs back, so that strict
@@ -119,6 +120,26 @@ def equations_page() -> str:
     return "\n".join(lines)
 
 
+def build() -> int:
+    """``jupyter-book build . -W -n --keep-going`` with its output streamed and a summary line."""
+    import subprocess
+
+    # build matplotlib's font cache first: its one-time notice on stderr would otherwise be a
+    # warning inside the first executed chapter, and warnings fail the build.
+    subprocess.run([sys.executable, "-c", "import matplotlib.pyplot"], check=True)
+    start = time.perf_counter()
+    cmd = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(ROOT), "-W", "-n", "--keep-going"]
+    print("running:", " ".join(cmd), flush=True)
+    code = subprocess.run(cmd, cwd=ROOT).returncode
+    elapsed = time.perf_counter() - start
+    index = ROOT / "_build" / "html" / "index.html"
+    if code == 0:
+        print(f"built the book in {elapsed:.0f} s with zero warnings: open {index}")
+    else:
+        print(f"book build FAILED (exit {code}) after {elapsed:.0f} s; see the warnings above")
+    return code
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bplib.book", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -127,10 +148,13 @@ def main(argv=None) -> int:
     reg.add_argument("notebooks", nargs="*", type=Path)
     sub.add_parser("equations", help="rewrite book/appendix/equations.md from the registry")
     sub.add_parser("labels", help="list labelled equations per chapter")
+    sub.add_parser("build", help="build the HTML book into _build/html, warnings are errors")
     args = parser.parse_args(argv)
     if args.command == "regenerate":
         paths = [p.resolve() for p in args.notebooks] or notebooks()
         return regenerate(paths)
+    if args.command == "build":
+        return build()
     if args.command == "equations":
         EQUATIONS_PAGE.write_text(equations_page())
         print(f"wrote {EQUATIONS_PAGE.relative_to(ROOT)}")
