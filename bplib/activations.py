@@ -43,6 +43,20 @@ class Activation:
         return f"Activation({self.name!r})"
 
 
+def _float_array(z):
+    # as_float_array(z, "z", finite=False) without its cost for the common case, a float ndarray
+    if type(z) is np.ndarray and z.dtype.kind == "f":
+        return z
+    return as_float_array(z, "z", finite=False)
+
+
+def _float_matrix(Z, name):
+    # as_matrix(Z, name, finite=False) without its cost for the common case, a 2-D float ndarray
+    if type(Z) is np.ndarray and Z.ndim == 2 and Z.dtype.kind == "f":
+        return Z
+    return as_matrix(Z, name, finite=False)
+
+
 def sigmoid(z):
     """Logistic sigmoid σ(z) = 1 / (1 + e^{-z}), computed without overflow.
 
@@ -62,9 +76,12 @@ def sigmoid(z):
     >>> float(sigmoid(0.0))
     0.5
     """
-    z = as_float_array(z, "z", finite=False)
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(z.dtype, copy=False)
+    z = _float_array(z)
+    e = np.exp(-np.abs(z))             # e^{-|z|} in [0, 1]: never overflows
+    numerator = e * (z < 0)            # e^{-|z|} = e^{z} where z < 0 ...
+    numerator += z >= 0                # ... and 1 where z >= 0 (exact: the other term is 0)
+    numerator /= 1.0 + e               # in place, on the array allocated just above
+    return np.asarray(numerator)       # a 0-d array, not a scalar, for 0-d input
 
 
 @implements("eq-sigmoid-derivative", chapter="03_deltas_by_layer")
@@ -80,7 +97,7 @@ def sigmoid_prime(z):
 
 def tanh(z):
     """Hyperbolic tangent (numpy's, which is stable for any z)."""
-    return np.tanh(as_float_array(z, "z", finite=False))
+    return np.tanh(_float_array(z))
 
 
 @implements("eq-tanh-derivative", chapter="07_softmax_cross_entropy")
@@ -96,7 +113,7 @@ def tanh_prime(z):
 
 def relu(z):
     """Rectified linear unit, max(0, z)."""
-    z = as_float_array(z, "z", finite=False)
+    z = _float_array(z)
     return np.maximum(z, 0).astype(z.dtype, copy=False)
 
 
@@ -104,21 +121,22 @@ def relu(z):
 def relu_prime(z):
     """Derivative of ReLU: 1 for z > 0, else 0; the subgradient 0 is taken at z = 0
     (eq-relu-derivative, chapter 09)."""
-    z = as_float_array(z, "z", finite=False)
+    z = _float_array(z)
     return (z > 0).astype(z.dtype)
 
 
 def leaky_relu(z, slope: float = LEAKY_SLOPE):
     """Leaky ReLU: z for z > 0, ``slope * z`` otherwise."""
-    z = as_float_array(z, "z", finite=False)
+    z = _float_array(z)
     return np.where(z > 0, z, slope * z).astype(z.dtype, copy=False)
 
 
 @implements("eq-leaky-relu-derivative", chapter="09_vanishing_gradients")
 def leaky_relu_prime(z, slope: float = LEAKY_SLOPE):
     """Derivative of Leaky ReLU: 1 for z > 0, ``slope`` otherwise (eq-leaky-relu-derivative, chapter 09)."""
-    z = as_float_array(z, "z", finite=False)
-    return np.where(z > 0, 1.0, slope).astype(z.dtype, copy=False)
+    z = _float_array(z)
+    scalar = z.dtype.type  # scalars of z's dtype: no float64 temporary for float32 input
+    return np.where(z > 0, scalar(1), scalar(slope))
 
 
 def identity(z):
@@ -132,7 +150,9 @@ def identity_prime(z):
 
 
 def _sigmoid_df_from_output(a):
-    return a * (1.0 - a)
+    df = 1.0 - a
+    df *= a  # in place on the fresh array: a(1 − a) with one allocation
+    return df
 
 
 def _tanh_df_from_output(a):
@@ -145,7 +165,8 @@ def _relu_df_from_output(a):
 
 def _leaky_df_from_output(a):
     # a > 0 exactly when z > 0, because slope > 0
-    return np.where(a > 0, 1.0, LEAKY_SLOPE).astype(a.dtype, copy=False)
+    scalar = a.dtype.type
+    return np.where(a > 0, scalar(1), scalar(LEAKY_SLOPE))
 
 
 def _ones_like(a):
@@ -197,10 +218,11 @@ def softmax(Z):
     >>> softmax(np.array([[1000.0, 1000.0]])).tolist()
     [[0.5, 0.5]]
     """
-    Z = as_matrix(Z, "Z", finite=False)
-    shifted = Z - Z.max(axis=1, keepdims=True)
-    e = np.exp(shifted)
-    return e / e.sum(axis=1, keepdims=True)
+    Z = _float_matrix(Z, "Z")
+    e = Z - Z.max(axis=1, keepdims=True)
+    np.exp(e, out=e)                   # in place on the fresh array
+    e /= e.sum(axis=1, keepdims=True)
+    return e
 
 
 @implements("eq-log-sum-exp", chapter="07_softmax_cross_entropy")

@@ -114,7 +114,8 @@ def equations_page() -> str:
     for label in order + sorted(set(bplib.EQUATIONS) - set(order)):
         for impl in bplib.EQUATIONS.get(label, []):
             chapter = where.get(label, impl.chapter)
-            lines.append(f"| {{eq}}`{label}` | `{label}` | {{py:func}}`{impl.qualname}` | "
+            target = f"{impl.function.__module__}.{impl.function.__qualname__}"
+            lines.append(f"| {{eq}}`{label}` | `{label}` | {{py:func}}`{impl.qualname} <{target}>` | "
                          f"{{doc}}`../{chapter}` |")
     lines.append("")
     return "\n".join(lines)

@@ -93,7 +93,11 @@ def hidden_delta(delta_next, W_next, df_z):
     if df_z.shape != (m, W_next.shape[1]):
         raise ValueError(f"df_z: expected shape {(m, W_next.shape[1])} from delta_next {delta_next.shape} "
                          f"and W_next {W_next.shape}, got df_z {df_z.shape}")
-    return (delta_next @ W_next) * df_z
+    delta = delta_next @ W_next
+    if delta.dtype != df_z.dtype:  # mixed dtypes: let numpy promote as usual
+        return delta * df_z
+    delta *= df_z  # in place on the fresh product: one (m, n_l) array, not two
+    return delta
 
 
 @implements("eq-bp3", chapter="04_matrix_form")

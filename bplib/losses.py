@@ -42,6 +42,17 @@ def _pair(Y_hat, Y):
     return Y_hat, Y
 
 
+def _difference(Y_hat, Y):
+    """Y_hat − Y after the checks of :func:`_pair`, with its Python overhead skipped in the
+    common case (two finite float ndarrays of the same 2-D shape); any other input goes through
+    :func:`_pair` itself, so errors and messages are unchanged."""
+    if not (type(Y_hat) is np.ndarray and type(Y) is np.ndarray and Y_hat.ndim == 2
+            and Y_hat.shape == Y.shape and Y_hat.dtype.kind == "f" and Y.dtype.kind == "f"
+            and np.isfinite(Y_hat).all() and np.isfinite(Y).all()):
+        Y_hat, Y = _pair(Y_hat, Y)
+    return Y_hat - Y
+
+
 def _probabilities(Y, name="Y"):
     if Y.size and (Y.min() < 0 or Y.max() > 1):
         raise ValueError(f"{name}: targets must lie in [0, 1], got values in "
@@ -71,8 +82,9 @@ def mse(Y_hat, Y):
 
 def mse_grad(Y_hat, Y):
     """∂C/∂Y_hat of :func:`mse`: (Y_hat − Y)/m, shape (m, k)."""
-    Y_hat, Y = _pair(Y_hat, Y)
-    return (Y_hat - Y) / Y.shape[0]
+    D = _difference(Y_hat, Y)
+    D /= D.shape[0]
+    return D
 
 
 @implements("eq-cross-entropy", chapter="07_softmax_cross_entropy")
@@ -169,8 +181,9 @@ def softmax_cross_entropy_delta(A, Y):
     -------
     ndarray, shape (m, k) = ∂C/∂Z^L
     """
-    A, Y = _pair(A, Y)
-    return (A - Y) / Y.shape[0]
+    D = _difference(A, Y)
+    D /= D.shape[0]  # in place on the fresh difference
+    return D
 
 
 @implements("eq-bce-sigmoid-delta", chapter="04_matrix_form")
@@ -187,8 +200,9 @@ def sigmoid_binary_cross_entropy_delta(A, Y):
     -------
     ndarray, shape (m, k)
     """
-    A, Y = _pair(A, Y)
-    return (A - Y) / Y.shape[0]
+    D = _difference(A, Y)
+    D /= D.shape[0]  # in place on the fresh difference
+    return D
 
 
 def one_hot(labels, n_classes: int):

@@ -129,11 +129,20 @@ class MLP:
                 raise ValueError(f"sizes: every size must be ≥ 1, got {sizes}")
         return [int(s) for s in sizes]
 
+    def _is_ready(self, A, cols):
+        # True for a finite 2-D ndarray of the network's dtype with ``cols`` columns: exactly the
+        # arrays as_matrix would return unchanged, recognised without its Python overhead
+        return (type(A) is np.ndarray and A.dtype == self.dtype and A.ndim == 2
+                and A.shape[1] == cols and bool(np.isfinite(A).all()))
+
     def _check_X(self, X):
+        if self._is_ready(X, self.sizes[0]):
+            return X
         return as_matrix(X, "X", cols=self.sizes[0], dtype=self.dtype)
 
     def _check_Y(self, Y, m):
-        Y = as_matrix(Y, "Y", cols=self.sizes[-1], dtype=self.dtype)
+        if not self._is_ready(Y, self.sizes[-1]):
+            Y = as_matrix(Y, "Y", cols=self.sizes[-1], dtype=self.dtype)
         if Y.shape[0] != m:
             raise ValueError(f"X and Y must have the same number of rows, got X with {m} rows "
                              f"and Y {Y.shape}")
@@ -171,15 +180,23 @@ class MLP:
         X = self._check_X(X)
         return self._forward(X)
 
-    def _forward(self, X):
+    def _forward(self, X, activate_output: bool = True):
+        # activate_output=False stops at the logits Z^L (the fused losses start from them) and
+        # leaves As one shorter; every activation is computed exactly once
         Zs, As = [], [X]
         A = X
-        last = self.n_layers - 1
+        hidden_f = self._hidden_act.f
+        last = len(self.weights) - 1
         for i, (W, b) in enumerate(zip(self.weights, self.biases)):
-            Z = A @ W.T
-            Z += b
-            A = self._activate_output(Z) if i == last else self._hidden_act.f(Z)
+            Z = A @ W.T        # W.T is a view: BLAS reads W transposed, nothing is copied
+            Z += b             # in place on the fresh product
             Zs.append(Z)
+            if i < last:
+                A = hidden_f(Z)
+            elif activate_output:
+                A = self._activate_output(Z)
+            else:
+                break
             As.append(A)
         return Zs, As
 
@@ -207,7 +224,7 @@ class MLP:
         """
         X = self._check_X(X)
         Y = self._check_Y(Y, X.shape[0])
-        Zs, As = self._forward(X)
+        Zs, As = self._forward(X, activate_output=not self._fused)  # fused: from the logits
         if self._fused and self.output == "softmax":
             data = cross_entropy_from_logits(Zs[-1], Y)
         elif self._fused:
@@ -271,6 +288,8 @@ class MLP:
 
     def update(self, dWs, dbs, lr: float) -> None:
         """Gradient-descent step in place: W ← W − lr·dW, b ← b − lr·db (eq-gd-update)."""
+        if isinstance(lr, np.generic):
+            lr = lr.item()  # a Python number: a float32 network's lr·dW then stays float32
         for W, dW, b, db in zip(self.weights, dWs, self.biases, dbs):
             W -= lr * dW
             b -= lr * db
