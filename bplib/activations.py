@@ -77,7 +77,8 @@ def sigmoid(z):
     0.5
     """
     z = _float_array(z)
-    e = np.exp(-np.abs(z))             # e^{-|z|} in [0, 1]: never overflows
+    with np.errstate(under="ignore"):  # e^{-1000} underflows to 0, which is the right answer
+        e = np.exp(-np.abs(z))         # e^{-|z|} in [0, 1]: never overflows
     numerator = e * (z < 0)            # e^{-|z|} = e^{z} where z < 0 ...
     numerator += z >= 0                # ... and 1 where z >= 0 (exact: the other term is 0)
     numerator /= 1.0 + e               # in place, on the array allocated just above
@@ -202,7 +203,7 @@ def get_activation(name: str) -> Activation:
 
 @implements("eq-softmax", chapter="07_softmax_cross_entropy")
 def softmax(Z):
-    """Row-wise softmax, shifted by each row's maximum so that exp never overflows (eq-softmax).
+    """Row-wise softmax, shifted by each row's maximum so that exp never overflows (eq-softmax, chapter 07).
 
     Parameters
     ----------
@@ -220,14 +221,15 @@ def softmax(Z):
     """
     Z = _float_matrix(Z, "Z")
     e = Z - Z.max(axis=1, keepdims=True)
-    np.exp(e, out=e)                   # in place on the fresh array
+    with np.errstate(under="ignore"):  # exp of a very negative shift is 0, correctly
+        np.exp(e, out=e)               # in place on the fresh array
     e /= e.sum(axis=1, keepdims=True)
     return e
 
 
 @implements("eq-log-sum-exp", chapter="07_softmax_cross_entropy")
 def log_softmax(Z):
-    """Row-wise log-softmax via log-sum-exp: z_i − max(z) − log Σ_j e^{z_j − max(z)} (eq-log-sum-exp).
+    """Row-wise log-softmax via log-sum-exp: z_i − max(z) − log Σ_j e^{z_j − max(z)} (eq-log-sum-exp, chapter 07).
 
     Parameters
     ----------
@@ -239,12 +241,13 @@ def log_softmax(Z):
     """
     Z = as_matrix(Z, "Z", finite=False)
     shifted = Z - Z.max(axis=1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    with np.errstate(under="ignore"):
+        return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
 
 
 @implements("eq-softmax-jacobian", chapter="07_softmax_cross_entropy")
 def softmax_jacobian(z):
-    """Jacobian of softmax for one example: J_ij = ∂a_i/∂z_j = a_i(δ_ij − a_j) (eq-softmax-jacobian).
+    """Jacobian of softmax for one example: J_ij = ∂a_i/∂z_j = a_i(δ_ij − a_j) (eq-softmax-jacobian, chapter 07).
 
     Parameters
     ----------

@@ -12,6 +12,7 @@ pinned environment, top to bottom, and writes the outputs back, so that strict
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 import time
@@ -72,7 +73,8 @@ def regenerate(paths: list[Path]) -> int:
 
     total, failed = time.perf_counter(), []
     for i, path in enumerate(paths, 1):
-        print(f"[{i}/{len(paths)}] {path.relative_to(ROOT)} ...", end=" ", flush=True)
+        name = f"[{i}/{len(paths)}] {path.relative_to(ROOT)}"
+        print(f"{name}: running", flush=True)
         nb = nbformat.read(path, as_version=4)
         start = time.perf_counter()
         try:
@@ -80,13 +82,13 @@ def regenerate(paths: list[Path]) -> int:
                            resources={"metadata": {"path": str(path.parent)}}).execute()
         except Exception as exc:  # report and go on, so one bad chapter does not hide others
             failed.append(path.name)
-            print(f"FAILED after {time.perf_counter() - start:.1f} s: {type(exc).__name__}")
+            print(f"{name}: FAILED after {time.perf_counter() - start:.1f} s: {type(exc).__name__}")
             print(str(exc)[-2000:], file=sys.stderr)
             continue
         for cell in nb.cells:
             cell.metadata.pop("execution", None)
         nbformat.write(nb, path)
-        print(f"ok in {time.perf_counter() - start:.1f} s")
+        print(f"{name}: ok in {time.perf_counter() - start:.1f} s", flush=True)
     elapsed = time.perf_counter() - total
     print(f"regenerated {len(paths) - len(failed)} of {len(paths)} notebooks in {elapsed:.1f} s"
           + (f"; FAILED: {', '.join(failed)}" if failed else ""))
@@ -151,6 +153,9 @@ def main(argv=None) -> int:
     sub.add_parser("labels", help="list labelled equations per chapter")
     sub.add_parser("build", help="build the HTML book into _build/html, warnings are errors")
     args = parser.parse_args(argv)
+    # one BLAS thread in every kernel started from here: the same sums in the same order on every
+    # machine, so stored outputs do not depend on the core count (and 2 cores are not oversubscribed)
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     if args.command == "regenerate":
         paths = [p.resolve() for p in args.notebooks] or notebooks()
         return regenerate(paths)

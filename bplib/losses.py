@@ -61,7 +61,7 @@ def _probabilities(Y, name="Y"):
 
 @implements("eq-mse", chapter="04_matrix_form")
 def mse(Y_hat, Y):
-    """Mean squared error with the ½ convention: C = (1/2m) Σ_x ‖a − y‖²  (eq-mse).
+    """Mean squared error with the ½ convention: C = (1/2m) Σ_x ‖a − y‖²  (eq-mse, chapter 04).
 
     Parameters
     ----------
@@ -89,7 +89,7 @@ def mse_grad(Y_hat, Y):
 
 @implements("eq-cross-entropy", chapter="07_softmax_cross_entropy")
 def cross_entropy(Y_hat, Y):
-    """Categorical cross-entropy of probabilities Y_hat against targets Y  (eq-cross-entropy).
+    """Categorical cross-entropy of probabilities Y_hat against targets Y  (eq-cross-entropy, chapter 07).
 
     C = −(1/m) Σ_x Σ_j y_j log a_j, with a clipped to [EPS, 1].
 
@@ -129,7 +129,8 @@ def binary_cross_entropy(Y_hat, Y):
     """
     Y_hat, Y = _pair(Y_hat, Y)
     _probabilities(Y)
-    P = np.clip(Y_hat, EPS, 1.0 - EPS)
+    eps = max(EPS, float(np.finfo(Y_hat.dtype).eps))  # 1 - 1e-12 is 1.0 in float32
+    P = np.clip(Y_hat, eps, 1.0 - eps)
     return float(-np.sum(Y * np.log(P) + (1.0 - Y) * np.log1p(-P)) / Y.shape[0])
 
 
@@ -137,7 +138,8 @@ def binary_cross_entropy_grad(Y_hat, Y):
     """∂C/∂Y_hat of :func:`binary_cross_entropy`: (a − y) / (m · a(1 − a)), shape (m, k)."""
     Y_hat, Y = _pair(Y_hat, Y)
     _probabilities(Y)
-    P = np.clip(Y_hat, EPS, 1.0 - EPS)
+    eps = max(EPS, float(np.finfo(Y_hat.dtype).eps))  # 1 - 1e-12 is 1.0 in float32
+    P = np.clip(Y_hat, eps, 1.0 - eps)
     return (P - Y) / (P * (1.0 - P) * Y.shape[0])
 
 
@@ -164,13 +166,14 @@ def binary_cross_entropy_from_logits(Z, Y):
     Z, Y = as_matrix(Z, "Z"), as_matrix(Y, "Y")
     same_shape(Z, "Z", Y, "Y")
     _probabilities(Y)
-    per_entry = np.maximum(Z, 0) - Z * Y + np.log1p(np.exp(-np.abs(Z)))
+    with np.errstate(under="ignore"):
+        per_entry = np.maximum(Z, 0) - Z * Y + np.log1p(np.exp(-np.abs(Z)))
     return float(np.sum(per_entry) / Y.shape[0])
 
 
 @implements("eq-ce-softmax-delta", chapter="07_softmax_cross_entropy")
 def softmax_cross_entropy_delta(A, Y):
-    """Output delta of a softmax layer under cross-entropy: δ^L = (A − Y)/m  (eq-ce-softmax-delta).
+    """Output delta of a softmax layer under cross-entropy: δ^L = (A − Y)/m  (eq-ce-softmax-delta, chapter 07).
 
     Parameters
     ----------
@@ -188,7 +191,7 @@ def softmax_cross_entropy_delta(A, Y):
 
 @implements("eq-bce-sigmoid-delta", chapter="04_matrix_form")
 def sigmoid_binary_cross_entropy_delta(A, Y):
-    """Output delta of sigmoid outputs under binary cross-entropy: (A − Y)/m  (eq-bce-sigmoid-delta).
+    """Output delta of sigmoid outputs under binary cross-entropy: (A − Y)/m  (eq-bce-sigmoid-delta, chapter 04).
 
     This — not the squared-error delta — is what ``dZ = A − Y`` computes.
 

@@ -149,6 +149,10 @@ class MLP:
         if self.loss_name != "mse" and (Y.min() < 0 or Y.max() > 1):
             raise ValueError(f"Y: {self.loss_name} targets must lie in [0, 1], got values in "
                              f"[{Y.min():.6g}, {Y.max():.6g}] (shape {Y.shape})")
+        if self.loss_name == "cross_entropy" and not np.allclose(Y.sum(axis=1), 1.0):
+            raise ValueError(f"Y: cross_entropy targets must sum to 1 in every row (one-hot or "
+                             f"probabilities), got row sums in [{Y.sum(axis=1).min():.6g}, "
+                             f"{Y.sum(axis=1).max():.6g}] (shape {Y.shape})")
         return Y
 
     # ------------------------------------------------------------------ forward
@@ -224,14 +228,15 @@ class MLP:
         """
         X = self._check_X(X)
         Y = self._check_Y(Y, X.shape[0])
-        Zs, As = self._forward(X, activate_output=not self._fused)  # fused: from the logits
-        if self._fused and self.output == "softmax":
-            data = cross_entropy_from_logits(Zs[-1], Y)
-        elif self._fused:
-            data = binary_cross_entropy_from_logits(Zs[-1], Y)
-        else:
-            data = self._loss.value(As[-1], Y)
-        return data + self.l2_penalty()
+        with np.errstate(under="ignore"):  # e.g. squares of softmax outputs near 1e-300
+            Zs, As = self._forward(X, activate_output=not self._fused)  # fused: from the logits
+            if self._fused and self.output == "softmax":
+                data = cross_entropy_from_logits(Zs[-1], Y)
+            elif self._fused:
+                data = binary_cross_entropy_from_logits(Zs[-1], Y)
+            else:
+                data = self._loss.value(As[-1], Y)
+            return data + self.l2_penalty()
 
     def l2_penalty(self) -> float:
         """(λ/2) Σ_l ‖W^l‖²_F; zero when l2 = 0."""
@@ -283,13 +288,20 @@ class MLP:
         """
         X = self._check_X(X)
         Y = self._check_Y(Y, X.shape[0])
-        Zs, As = self._forward(X)
-        return self.backward(Zs, As, Y)
+        with np.errstate(under="ignore"):
+            Zs, As = self._forward(X)
+            return self.backward(Zs, As, Y)
 
     def update(self, dWs, dbs, lr: float) -> None:
         """Gradient-descent step in place: W ← W − lr·dW, b ← b − lr·db (eq-gd-update)."""
         if isinstance(lr, np.generic):
             lr = lr.item()  # a Python number: a float32 network's lr·dW then stays float32
+        for name, grads, params in (("dWs", dWs, self.weights), ("dbs", dbs, self.biases)):
+            if len(grads) != len(params):
+                raise ValueError(f"{name}: expected {len(params)} arrays, one per layer, got {len(grads)}")
+            for i, (g, p) in enumerate(zip(grads, params)):
+                if np.shape(g) != p.shape:
+                    raise ValueError(f"{name}[{i}]: expected shape {p.shape}, got shape {np.shape(g)}")
         for W, dW, b, db in zip(self.weights, dWs, self.biases, dbs):
             W -= lr * dW
             b -= lr * db

@@ -40,4 +40,4 @@ def l2_gradient(dW, W, lam: float):
         raise ValueError(f"dW and W must have the same shape, got dW {dW.shape} and W {W.shape}")
     if not (np.isfinite(lam) and lam >= 0):
         raise ValueError(f"lam: must be a finite number ≥ 0, got {lam!r}")
-    return dW + lam * W if lam else dW
+    return dW + lam * W if lam else dW.copy()

@@ -8,19 +8,13 @@ import bplib as bp
 DTYPES = [np.float64, np.float32]
 HUGE = [[-1e3, 1e3, -1e4, 1e4, 0.0, 1.0]]  # one row: both signs of both magnitudes, and two tame values
 
-UNDERFLOW = ("bplib bug: underflow of exp(-|z|) raises under np.errstate(all='raise'); wrap the "
-             "exponentials in `with np.errstate(under='ignore'):` (see report)")
-xfail_underflow = pytest.mark.xfail(strict=True, raises=FloatingPointError, reason=UNDERFLOW)
-
-
 def all_finite(*arrays):
     return all(np.all(np.isfinite(np.asarray(a, dtype=np.float64))) for a in arrays)
 
 
 # ------------------------------------------------------------------ no floating-point exception at all
 ELEMENTWISE = [
-    pytest.param(name, marks=[xfail_underflow] if name == "sigmoid" else [])
-    for name in ["sigmoid", "tanh", "relu", "leaky_relu", "identity"]
+    "sigmoid", "tanh", "relu", "leaky_relu", "identity"
 ]
 
 
@@ -47,7 +41,7 @@ SOFTMAX_FAMILY = {
 
 
 @pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: d.__name__)
-@pytest.mark.parametrize("name", [pytest.param(n, marks=[xfail_underflow]) for n in SOFTMAX_FAMILY])
+@pytest.mark.parametrize("name", list(SOFTMAX_FAMILY))
 def test_softmax_and_losses_from_logits_raise_nothing_at_huge_z(name, dtype):
     Z = np.array(HUGE, dtype=dtype)
     with np.errstate(all="raise"):
@@ -55,13 +49,9 @@ def test_softmax_and_losses_from_logits_raise_nothing_at_huge_z(name, dtype):
     assert all_finite(out)
 
 
-BCE_F32 = ("bplib bug: binary_cross_entropy clips to [EPS, 1 − EPS] with EPS = 1e-12, but in float32 "
-           "1 − 1e-12 rounds to 1.0, so log1p(−1) = −inf and the gradient divides by 0; clip with "
-           "max(EPS, np.finfo(dtype).eps) (see report)")
+# float32 matters here: 1 - 1e-12 rounds to 1.0 in float32, so the clip must use the dtype's eps
 PROBABILITY_LOSSES = [
-    pytest.param(name, dtype, id=f"{name}-{dtype.__name__}",
-                 marks=[pytest.mark.xfail(strict=True, raises=FloatingPointError, reason=BCE_F32)]
-                 if name.startswith("binary") and dtype == np.float32 else [])
+    pytest.param(name, dtype, id=f"{name}-{dtype.__name__}")
     for name in ["mse", "mse_grad", "cross_entropy", "cross_entropy_grad",
                  "binary_cross_entropy", "binary_cross_entropy_grad"]
     for dtype in DTYPES
@@ -81,22 +71,12 @@ def test_probability_losses_are_finite_at_saturated_outputs(name, dtype):
 MLP_CONFIGS = [("sigmoid", "sigmoid", "mse"), ("tanh", "tanh", "mse"), ("relu", "identity", "mse"),
                ("leaky_relu", "softmax", "mse"), ("tanh", "softmax", "cross_entropy"),
                ("relu", "sigmoid", "binary_cross_entropy"), ("identity", "identity", "mse")]
-# tanh hidden units keep the output logits moderate, so nothing underflows in those networks
-MLP_OK = {("tanh", "tanh", "mse"), ("relu", "identity", "mse"), ("identity", "identity", "mse"),
-          ("tanh", "softmax", "cross_entropy")}
-
-
-MLP_UNDERFLOW = ("bplib bug: underflow raises under np.errstate(all='raise'): in the exponentials of sigmoid, "
-                 "softmax and the losses from logits, and in MLP.loss/MLP.gradients (e.g. squares of "
-                 "softmax outputs near 1e-300 in mse); wrap those bodies in np.errstate(under='ignore')")
 
 
 def mlp_params():
-    mark = pytest.mark.xfail(strict=True, raises=FloatingPointError, reason=MLP_UNDERFLOW)
     for config in MLP_CONFIGS:
         for dtype in DTYPES:
-            marks = [] if config in MLP_OK else [mark]
-            yield pytest.param(config, dtype, id=f"{'-'.join(config)}-{dtype.__name__}", marks=marks)
+            yield pytest.param(config, dtype, id=f"{'-'.join(config)}-{dtype.__name__}")
 
 
 @pytest.mark.parametrize("config, dtype", list(mlp_params()))

@@ -87,23 +87,13 @@ def test_registered_chapter_is_a_chapter_of_the_book(impl):
     assert re.fullmatch(r"\d\d_[a-z0-9_]+", impl.chapter)
 
 
-# labels whose docstring names the label but not the chapter (CONVENTIONS: "its docstring cites the
-# label and the chapter"); add "chapter 04" (or the stem) next to the label to fix each one
-NO_CHAPTER = {"eq-bce-sigmoid-delta", "eq-ce-softmax-delta", "eq-cross-entropy", "eq-log-sum-exp",
-              "eq-mse", "eq-softmax", "eq-softmax-jacobian"}
-
-
 def cites_chapter(impl):
     doc = impl.function.__doc__ or ""
     number = int(impl.chapter[:2])
     return impl.chapter in doc or re.search(rf"\bchapter\s+0?{number}\b", doc) is not None
 
 
-@pytest.mark.parametrize("impl", [
-    pytest.param(impl, id=i, marks=[pytest.mark.xfail(
-        strict=True, reason=f"bplib bug: the docstring of {impl.qualname} cites {impl.label} but not "
-                            f"its chapter ({impl.chapter})")] if impl.label in NO_CHAPTER else [])
-    for impl, i in zip(REGISTERED, IDS)])
+@pytest.mark.parametrize("impl", REGISTERED, ids=IDS)
 def test_registered_function_docstring_cites_its_chapter(impl):
     assert cites_chapter(impl), f"{impl.qualname}: docstring does not cite chapter {impl.chapter}"
 
