@@ -6,7 +6,7 @@ backward pass reuse the forward pass's output instead of recomputing f).  Softma
 elementwise; it lives here as :func:`softmax`, :func:`log_softmax` and
 :func:`softmax_jacobian` / :func:`softmax_backward`.
 
-All functions are stable and finite for |z| up to 1e3 (and beyond) in float32 and float64.
+All functions are stable and finite for ``|z|`` up to 1e3 (and beyond) in float32 and float64.
 """
 from __future__ import annotations
 
@@ -60,8 +60,8 @@ def _float_matrix(Z, name):
 def sigmoid(z):
     """Logistic sigmoid σ(z) = 1 / (1 + e^{-z}), computed without overflow.
 
-    Uses e^{-|z|}, which never overflows: σ(z) = 1/(1+e^{-|z|}) for z ≥ 0 and
-    e^{-|z|}/(1+e^{-|z|}) for z < 0.
+    Uses ``e^{-|z|}``, which never overflows: ``σ(z) = 1/(1+e^{-|z|})`` for z ≥ 0 and
+    ``e^{-|z|}/(1+e^{-|z|})`` for z < 0.
 
     Parameters
     ----------

@@ -168,7 +168,7 @@ def check_derivative(answer, f: Callable, x, rtol: float = 1e-4) -> CheckResult:
     """Tell the reader whether ``answer`` is the derivative of the scalar function f at x.
 
     Compares with central differences (step 1e-6, float64): right when the relative error
-    |answer − f'(x)| / (|answer| + |f'(x)|) is below ``rtol``, which allows an answer rounded to
+    ``|answer − f'(x)| / (|answer| + |f'(x)|)`` is below ``rtol``, which allows an answer rounded to
     four or five significant digits.
 
     Parameters
@@ -490,7 +490,7 @@ class LearningRateSweep:
     intercepts: np.ndarray
 
     def line_errors(self, slope: float, intercept: float) -> np.ndarray:
-        """max(|learned slope − slope|, |learned intercept − intercept|) per run (``inf`` if diverged)."""
+        """``max(|learned slope − slope|, |learned intercept − intercept|)`` per run (``inf`` if diverged)."""
         gap = np.maximum(np.abs(self.slopes - float(slope)), np.abs(self.intercepts - float(intercept)))
         return np.where(self.diverged, np.inf, gap)
 

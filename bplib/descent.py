@@ -172,7 +172,7 @@ def largest_stable_learning_rate(hessian) -> float:
     """The threshold 2/λ_max(H) below which gradient descent converges on a quadratic bowl.
 
     On f(x) = ½ (x − x*)ᵀ H (x − x*) a step multiplies the error's component along each
-    eigenvector of H by (1 − ηλ); all shrink exactly when |1 − ηλ_max| < 1, i.e. 0 < η < 2/λ_max.
+    eigenvector of H by (1 − ηλ); all shrink exactly when ``|1 − ηλ_max| < 1``, i.e. 0 < η < 2/λ_max.
 
     Parameters
     ----------

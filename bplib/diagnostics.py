@@ -1,6 +1,6 @@
 """Looking inside a deep network: per-layer gradients, activations, dead units, initial scales (chapter 09).
 
-- :func:`activation_derivative_bound`: the largest value of |f′| (¼ for the sigmoid).
+- :func:`activation_derivative_bound`: the largest value of ``|f′|`` (¼ for the sigmoid).
 - :func:`delta_norm_bounds`: the product bound on ‖Δ^l‖ that makes gradients vanish.
 - :func:`xavier_std`, :func:`he_std`: standard deviations of the initial weights.
 - :func:`layer_deltas`, :func:`delta_norms`, :func:`weight_gradient_norms`: what backpropagation
@@ -37,7 +37,7 @@ _DERIVATIVE_BOUNDS = {"sigmoid": 0.25, "tanh": 1.0, "relu": 1.0, "leaky_relu": 1
 
 @implements("eq-sigmoid-derivative-bound", chapter="09_vanishing_gradients")
 def activation_derivative_bound(name: str) -> float:
-    """The largest value of |f′(z)| over all z  (eq-sigmoid-derivative-bound, chapter 09).
+    """The largest value of ``|f′(z)|`` over all z  (eq-sigmoid-derivative-bound, chapter 09).
 
     σ′(z) = σ(z)(1 − σ(z)) ≤ ¼ with equality at z = 0; tanh′ ≤ 1 (at 0); ReLU′, Leaky ReLU′ and
     the identity's derivative are at most 1.
@@ -67,7 +67,7 @@ def delta_norm_bounds(weights, output_delta_norm: float, derivative_bound: float
     (eq-gradient-product-bound, chapter 09).
 
     From eq-bp2, Δ^l = (Δ^{l+1} W^{l+1}) ⊙ f′(Z^l), so ‖Δ^l‖ ≤ γ ‖W^{l+1}‖₂ ‖Δ^{l+1}‖ with
-    γ = sup |f′| and ‖·‖₂ the spectral norm (largest singular value).  Repeating,
+    ``γ = sup |f′|`` and ‖·‖₂ the spectral norm (largest singular value).  Repeating,
 
         ‖Δ^l‖ ≤ ‖Δ^L‖ · Π_{k=l+1}^{L} γ ‖W^k‖₂ .
 
@@ -229,13 +229,12 @@ def activation_statistics(net, X) -> dict:
 
     Returns
     -------
-    dict of ndarray, each of shape (L,), entry l−1 for layer l:
-        "z_std"      standard deviation of the pre-activations Z^l (over examples and units)
-        "a_mean"     mean of the activations A^l
-        "a_std"      standard deviation of A^l
-        "zero"       fraction of entries of A^l that are exactly 0 (ReLU's silent entries)
-        "saturated"  fraction of entries whose activation derivative is below 1 % of its
-                     largest value (the sigmoid and tanh flat tails)
+    dict of ndarray
+        Each of shape (L,), entry l−1 for layer l: ``"z_std"``, the standard deviation of the
+        pre-activations Z^l (over examples and units); ``"a_mean"`` and ``"a_std"``, the mean and
+        standard deviation of the activations A^l; ``"zero"``, the fraction of entries of A^l that
+        are exactly 0 (ReLU's silent entries); ``"saturated"``, the fraction of entries whose
+        activation derivative is below 1 % of its largest value (the sigmoid and tanh flat tails).
     """
     net = _net(net)
     Zs, As = net.forward_pass(X)
@@ -400,11 +399,11 @@ def dead_unit_history(net, X, Y, lr: float, epochs: int, batch_size: int = 32, s
 
     Returns
     -------
-    dict with
-        "dead"     ndarray of bool, shape (epochs + 1, n_1): dead units of the first hidden layer,
-                   before training and after each epoch
-        "fraction" ndarray, shape (epochs + 1, L − 1): dead fraction of every hidden layer
-        "accuracy" ndarray, shape (epochs + 1,) (only with X_test and labels_test)
+    dict
+        ``"dead"``: ndarray of bool, shape (epochs + 1, n_1), the dead units of the first hidden
+        layer before training and after each epoch; ``"fraction"``: ndarray, shape
+        (epochs + 1, L − 1), the dead fraction of every hidden layer; ``"accuracy"``: ndarray,
+        shape (epochs + 1,), only with X_test and labels_test.
     """
     net = _net(net)
     if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:

@@ -279,10 +279,10 @@ _KINKED = ("relu", "leaky_relu")
 
 
 def min_distance_to_kink(net, X) -> float:
-    """Smallest |z| over the pre-activations of a network's ReLU and Leaky ReLU layers.
+    """Smallest ``|z|`` over the pre-activations of a network's ReLU and Leaky ReLU layers.
 
     A central difference with step h is unreliable when some pre-activation lies within about
-    h·|∂z/∂θ| of the kink at 0: the two evaluations then straddle the kink (chapter 05).
+    ``h·|∂z/∂θ|`` of the kink at 0: the two evaluations then straddle the kink (chapter 05).
 
     Parameters
     ----------
@@ -462,8 +462,8 @@ def step_size_error_model(name: str = "exp", x0: float = 1.0, steps=None, scheme
                           dtype="float64"):
     """The error model of a difference quotient: truncation plus round-off, as a relative error.
 
-    central: (|f'''(x0)| h²/6 + ε|f(x0)|/h) / (2|f'(x0)|)
-    forward: (|f''(x0)| h/2 + 2ε|f(x0)|/h) / (2|f'(x0)|)
+    central: ``(|f'''(x0)| h²/6 + ε|f(x0)|/h) / (2|f'(x0)|)``
+    forward: ``(|f''(x0)| h/2 + 2ε|f(x0)|/h) / (2|f'(x0)|)``
     with ε the machine epsilon of ``dtype``; the factor 2|f'| turns an absolute error of the
     derivative into eq-relative-error.  An order-of-magnitude model, not a bound.
 
@@ -491,7 +491,7 @@ def step_size_error_model(name: str = "exp", x0: float = 1.0, steps=None, scheme
 def optimal_step(name: str = "exp", x0: float = 1.0, scheme: str = "central", dtype="float64") -> float:
     """The step that minimises :func:`step_size_error_model`.
 
-    central: h* = (3ε|f|/|f'''|)^(1/3) ∝ ε^(1/3);  forward: h* = 2(ε|f|/|f''|)^(1/2) ∝ ε^(1/2).
+    central: ``h* = (3ε|f|/|f'''|)^(1/3) ∝ ε^(1/3)``;  forward: ``h* = 2(ε|f|/|f''|)^(1/2) ∝ ε^(1/2)``.
 
     Examples
     --------

@@ -162,7 +162,7 @@ def cross_entropy_from_logits(Z, Y):
 
 
 def binary_cross_entropy_from_logits(Z, Y):
-    """Binary cross-entropy of sigmoid(Z) against Y, as log(1 + e^{−|z|}) + max(z, 0) − y z."""
+    """Binary cross-entropy of sigmoid(Z) against Y, as ``log(1 + e^{−|z|}) + max(z, 0) − y z``."""
     Z, Y = as_matrix(Z, "Z"), as_matrix(Y, "Y")
     same_shape(Z, "Z", Y, "Y")
     _probabilities(Y)

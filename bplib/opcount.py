@@ -108,9 +108,9 @@ def forward_multiply_adds(sizes: Sequence[int], m: int = 1) -> int:
 def backward_multiply_adds(sizes: Sequence[int], m: int = 1) -> int:
     """Multiply-adds of the matrix products of one backward pass (eq-backward-cost, chapter 10).
 
-    B = m Σ_{l=1}^{L} n_l n_{l−1}  for the weight gradients (Δ^l)ᵀ A^{l−1}  (eq-bp4)
-      + m Σ_{l=2}^{L} n_l n_{l−1}  for the deltas Δ^l W^l of the layer below (eq-bp2),
-    that is B = 2F − m n_1 n_0 ≤ 2F: no delta is needed for the input layer.
+    ``B = m Σ_{l=1}^{L} n_l n_{l−1} + m Σ_{l=2}^{L} n_l n_{l−1}``: the first sum for the weight
+    gradients (Δ^l)ᵀ A^{l−1} (eq-bp4), the second for the deltas Δ^l W^l of the layer below
+    (eq-bp2).  That is B = 2F − m n_1 n_0 ≤ 2F: no delta is needed for the input layer.
 
     Parameters
     ----------

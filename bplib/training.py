@@ -122,7 +122,7 @@ def _step(net, Xb, Yb, lr):
 def minibatch_step(net, X_batch, Y_batch, lr: float) -> None:
     """One gradient-descent update on a batch, θ ← θ − η ∇_θ C_B  (eq-minibatch-update, chapter 06).
 
-    C_B = (1/|B|) Σ_{x ∈ B} C_x is the mean cost of the batch, so ∇C_B is the mean of the
+    ``C_B = (1/|B|) Σ_{x ∈ B} C_x`` is the mean cost of the batch, so ∇C_B is the mean of the
     per-example gradients.  A batch of one example is a stochastic step, the whole training set
     a full-batch step.  The network is updated in place.
 

@@ -139,7 +139,7 @@ def plot_lr_sweep(sweep: LearningRateSweep, ax=None, target_line=None, threshold
 
     Without ``target_line`` the dots are the last-sample error after the last epoch; with
     ``target_line=(slope, intercept)`` they are the distance of the learned line from it,
-    max(|slope error|, |intercept error|).
+    ``max(|slope error|, |intercept error|)``.
 
     Parameters
     ----------
