@@ -4,6 +4,7 @@
     python -m bplib.book equations                   rewrite book/appendix/equations.md
     python -m bplib.book labels                      list labelled equations per chapter
     python -m bplib.book build                       build the HTML book (-W -n --keep-going)
+    python -m bplib.book time [--runs N] [NOTEBOOK ...]   median execution time of each chapter
 
 ``regenerate`` runs every chapter listed in _toc.yml (or the ones named) in the current,
 pinned environment, top to bottom, and writes the outputs back, so that strict
@@ -66,20 +67,49 @@ def labels_by_chapter() -> dict[str, list[str]]:
     return out
 
 
+def _execute(path: Path):
+    """Execute a notebook top to bottom in a fresh python3 kernel; return it with its outputs."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=600, kernel_name="python3", record_timing=False,
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    return nb
+
+
+def time_notebooks(paths: list[Path], runs: int) -> int:
+    """Execute every notebook ``runs`` times (nothing is written) and print a table of medians."""
+    import statistics
+
+    times: dict[Path, list[float]] = {path: [] for path in paths}
+    total = time.perf_counter()
+    for run in range(1, runs + 1):  # whole rounds, so that machine load falls on all chapters alike
+        for path in paths:
+            start = time.perf_counter()
+            _execute(path)
+            times[path].append(time.perf_counter() - start)
+            print(f"run {run}/{runs}: {path.name} {times[path][-1]:.1f} s", flush=True)
+    print(f"\n| notebook | median (s) | min–max (s) |\n|---|---|---|")
+    for path, t in times.items():
+        print(f"| {path.name} | {statistics.median(t):.1f} | {min(t):.1f}–{max(t):.1f} |")
+    medians = [statistics.median(t) for t in times.values()]
+    print(f"\ntimed {len(paths)} notebooks x {runs} runs in {time.perf_counter() - total:.0f} s: "
+          f"sum of medians {sum(medians):.1f} s, slowest {max(medians):.1f} s")
+    return 0
+
+
 def regenerate(paths: list[Path]) -> int:
     """Execute each notebook in place; print one line per notebook and a summary."""
     import nbformat
-    from nbclient import NotebookClient
 
     total, failed = time.perf_counter(), []
     for i, path in enumerate(paths, 1):
         name = f"[{i}/{len(paths)}] {path.relative_to(ROOT)}"
         print(f"{name}: running", flush=True)
-        nb = nbformat.read(path, as_version=4)
         start = time.perf_counter()
         try:
-            NotebookClient(nb, timeout=600, kernel_name="python3", record_timing=False,
-                           resources={"metadata": {"path": str(path.parent)}}).execute()
+            nb = _execute(path)
         except Exception as exc:  # report and go on, so one bad chapter does not hide others
             failed.append(path.name)
             print(f"{name}: FAILED after {time.perf_counter() - start:.1f} s: {type(exc).__name__}")
@@ -149,6 +179,9 @@ def main(argv=None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     reg = sub.add_parser("regenerate", help="re-execute notebooks and store their outputs")
     reg.add_argument("notebooks", nargs="*", type=Path)
+    tim = sub.add_parser("time", help="median execution time of each notebook over several runs")
+    tim.add_argument("--runs", type=int, default=3)
+    tim.add_argument("notebooks", nargs="*", type=Path)
     sub.add_parser("equations", help="rewrite book/appendix/equations.md from the registry")
     sub.add_parser("labels", help="list labelled equations per chapter")
     sub.add_parser("build", help="build the HTML book into _build/html, warnings are errors")
@@ -159,6 +192,8 @@ def main(argv=None) -> int:
     if args.command == "regenerate":
         paths = [p.resolve() for p in args.notebooks] or notebooks()
         return regenerate(paths)
+    if args.command == "time":
+        return time_notebooks([p.resolve() for p in args.notebooks] or notebooks(), args.runs)
     if args.command == "build":
         return build()
     if args.command == "equations":
