@@ -18,6 +18,7 @@ from __future__ import annotations
 import collections
 import functools
 import http.server
+import io
 import json
 import mimetypes
 import os
@@ -70,12 +71,18 @@ def version_matches(requested: str, installed: str) -> bool:
     return inst[:len(req)] == req
 
 
-#: (host, regex on the path) -> npm package, version and file inside the package.
-#: jsDelivr and unpkg serve npm packages file by file, so the path inside the package is the path
-#: inside node_modules.
+#: (host, regex on the path, npm package, file in the package) of every CDN address we mirror.
+#: jsDelivr and unpkg serve npm packages file by file: the package, version and file come from the
+#: path.  cdnjs serves RequireJS's require.min.js, a minified build of its own that no registry
+#: holds: it is answered with require.js of the npm package requirejs at the same version (the
+#: page's integrity hash of that one script is dropped by :class:`StaticServer`, see there).
 _CDN_PATTERNS = [
-    ("cdn.jsdelivr.net", re.compile(r"^/npm/(?P<pkg>(?:@[^/@]+/)?[^/@]+)@(?P<ver>[^/]+)/(?P<file>.+)$")),
-    ("unpkg.com", re.compile(r"^/(?P<pkg>(?:@[^/@]+/)?[^/@]+)@(?P<ver>[^/]+)/(?P<file>.+)$")),
+    ("cdn.jsdelivr.net", re.compile(r"^/npm/(?P<pkg>(?:@[^/@]+/)?[^/@]+)@(?P<ver>[^/]+)/(?P<file>.+)$"),
+     None, None),
+    ("unpkg.com", re.compile(r"^/(?P<pkg>(?:@[^/@]+/)?[^/@]+)@(?P<ver>[^/]+)/(?P<file>.+)$"),
+     None, None),
+    ("cdnjs.cloudflare.com", re.compile(r"^/ajax/libs/require\.js/(?P<ver>[^/]+)/require(\.min)?\.js$"),
+     "requirejs", "require.js"),
 ]
 #: Hosts of scripts a page needs to work; a request to one that we cannot answer locally is a
 #: failure (the page depends on something CI cannot check), not just a blocked outside host.
@@ -89,13 +96,14 @@ def cdn_file(url: str) -> Path | None:
     is recorded in :data:`CDN_PROBLEMS` (a test failure: the assets do not match the pages).
     """
     parts = urlsplit(url)
-    for host, pattern in _CDN_PATTERNS:
+    for host, pattern, fixed_package, fixed_file in _CDN_PATTERNS:
         if parts.hostname != host:
             continue
         match = pattern.match(unquote(parts.path))
         if not match:
             return None
-        package, inside = match["pkg"], match["file"]
+        package = fixed_package or match["pkg"]
+        inside = fixed_file or match["file"]
         installed = installed_version(package)
         if installed is None:
             return None
@@ -172,7 +180,28 @@ class Browser:
 
 
 # ----------------------------------------------------------------------------- static server
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+#: The RequireJS script tag of the pages (myst-nb's default): its integrity hash pins cdnjs's own
+#: minified build, which no package registry holds, so the hash (and only this one) is dropped
+#: when the page is served; the script itself comes from npm's requirejs at the same version.
+_REQUIRE_INTEGRITY = re.compile(
+    r'(<script\b[^>]*?)\s+integrity="[^"]*"([^>]*\bsrc="https://cdnjs\.cloudflare\.com/ajax/libs/'
+    r'require\.js/[^"]+")')
+
+
+class _BookHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves _build/html as it is, except the RequireJS integrity hash (see above)."""
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.suffix != ".html" or not path.is_file():
+            return super().send_head()
+        body = _REQUIRE_INTEGRITY.sub(r"\1\2", path.read_text(encoding="utf-8")).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
     def log_message(self, format, *args):  # noqa: A002 - the base class's signature
         pass  # missing files are reported by the tests, from the browser's side
 
@@ -181,7 +210,7 @@ class StaticServer:
     """_build/html on http://127.0.0.1:<free port>/ in a background thread."""
 
     def __init__(self, directory: Path):
-        handler = functools.partial(_QuietHandler, directory=str(directory))
+        handler = functools.partial(_BookHandler, directory=str(directory))
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
@@ -202,7 +231,8 @@ def summary_line() -> str:
     """The counts of the run in one line (printed at the end, also saved as counts.json)."""
     keys = ["pages", "formulas typeset", "equation references", "citations", "links checked",
             "images", "solutions toggled", "static widgets rendered", "notebooks run",
-            "cells run", "sliders moved", "sliders responding"]
+            "cells run", "sliders moved", "sliders responding",
+            "upstream faults tolerated"]
     parts = [f"{COUNTS.get(k, 0)} {k}" for k in keys]
     parts.append(f"{sum(BLOCKED.values())} requests to blocked outside hosts"
                  + (f" ({', '.join(sorted(BLOCKED))})" if BLOCKED else ""))

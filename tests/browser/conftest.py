@@ -13,6 +13,9 @@ import pytest
 
 ENABLED = os.environ.get("BPLIB_BROWSER_TESTS") == "1"
 HERE = Path(__file__).resolve().parent
+#: Seconds spent in each part (setup, call and teardown of its tests), printed at the end.
+PARTS = {"test_html_book": "HTML book", "test_jupyterlab": "JupyterLab"}
+SECONDS: dict[str, float] = {}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -24,6 +27,12 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+def pytest_runtest_logreport(report):
+    part = PARTS.get(Path(report.fspath).stem)
+    if ENABLED and part:
+        SECONDS[part] = SECONDS.get(part, 0.0) + report.duration
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if not ENABLED:
         return
@@ -32,10 +41,12 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     line = bs.summary_line()
     bs.ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (bs.ARTIFACTS / "counts.json").write_text(json.dumps(
-        {"counts": dict(bs.COUNTS), "blocked_outside_hosts": dict(bs.BLOCKED)}, indent=2) + "\n")
+        {"counts": dict(bs.COUNTS), "blocked_outside_hosts": dict(bs.BLOCKED),
+         "seconds": {part: round(sec, 1) for part, sec in SECONDS.items()}}, indent=2) + "\n")
     terminalreporter.write_sep("-", "reader's experience")
     terminalreporter.write_line(f"screenshots: {bs.ARTIFACTS / 'screenshots'}")
     terminalreporter.write_line(line)
+    terminalreporter.write_line("time: " + ", ".join(f"{part} {sec:.0f} s" for part, sec in SECONDS.items()))
 
 
 @pytest.fixture(scope="session")

@@ -32,6 +32,9 @@ import browser_support as bs
 
 RUN_ALL_TIMEOUT_S = 180
 SLIDER_TIMEOUT_S = 60
+#: The chapters JupyterLab opens: the repository's book/, or (to see a check fail on a planted
+#: fault) a modified copy of it named by BPLIB_BROWSER_BOOK.
+BOOK = Path(os.environ.get("BPLIB_BROWSER_BOOK", bs.ROOT / "book")).resolve()
 
 
 def toc_chapters() -> list[tuple[str, Path | None]]:
@@ -39,7 +42,7 @@ def toc_chapters() -> list[tuple[str, Path | None]]:
     toc = (bs.ROOT / "_toc.yml").read_text()
     out = []
     for entry in re.findall(r"^\s*-\s*file:\s*(\S+)\s*$", toc, flags=re.M):
-        path = bs.ROOT / entry
+        path = BOOK / Path(entry).relative_to("book")
         if path.with_suffix(".md").exists() or "appendix" in entry or entry.endswith("bibliography"):
             continue  # front and back matter: markdown, nothing to run
         nb = path.with_suffix(".ipynb")
@@ -80,7 +83,7 @@ class JupyterLab:
         # what Binder serves: a fresh copy of the repository's files (the book and the top-level
         # files), so nothing a session does (autosave, checkpoints) can touch the checkout
         self.root = self.tmp / "repo"
-        shutil.copytree(bs.ROOT / "book", self.root / "book",
+        shutil.copytree(BOOK, self.root / "book",
                         ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
         for top in bs.ROOT.iterdir():
             if top.is_file() and top.suffix in (".md", ".txt", ".yml", ".toml"):
