@@ -201,6 +201,19 @@ def test_figures_have_captions(path):
             assert caption, f"cell {i} draws a figure without a caption"
 
 
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_figure_names_are_where_myst_nb_reads_them(path):
+    """A figure's label belongs in mystnb.figure.name; anywhere else MyST-NB silently drops it."""
+    for i, cell in enumerate(code_cells(load(path))):
+        mystnb = cell.get("metadata", {}).get("mystnb", {})
+        assert set(mystnb) <= {"figure", "image", "markdown_format", "remove_code_source",
+                               "remove_code_outputs", "number_source_lines", "merge_streams"}, \
+            f"cell {i}: unknown mystnb keys {sorted(set(mystnb) - {'figure', 'image'})}"
+        if "figure" in mystnb:
+            assert set(mystnb["figure"]) <= {"caption", "name", "align", "classes"}, \
+                f"cell {i}: unknown mystnb.figure keys {sorted(mystnb['figure'])}"
+
+
 # ---------------------------------------------------------------- bibliography
 def bib_keys() -> set[str]:
     return set(re.findall(r"^@\w+\{([^,\s]+),", (BOOK / "references.bib").read_text(), flags=re.M))
