@@ -274,8 +274,6 @@ def test_chapter_runs_and_sliders_respond(browser, lab, entry):
 
         # every slider: move it with the keyboard, the output it drives must change
         sliders = page.locator(f"{NOTEBOOK} .jp-OutputArea .widget-slider")
-        if os.environ.get("BPLIB_BROWSER_DEBUG"):
-            print(stem, "sliders", sliders.count(), page.evaluate("""() => [...document.querySelectorAll('.jp-OutputArea-output')].map(e => e.getAttribute('data-mime-type') + ' ' + e.className).slice(0, 80)"""))
         for i in range(sliders.count()):
             slider = sliders.nth(i)
             label = slider.locator(".widget-label").first.text_content() or f"slider {i + 1}"
