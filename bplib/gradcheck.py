@@ -23,8 +23,8 @@ from .registry import implements
 
 __all__ = [
     "numerical_gradient", "forward_difference_gradient", "finite_difference_gradient",
-    "relative_error", "check_gradient", "check_network_gradient", "min_distance_to_kink",
-    "gradcheck_verdict", "format_relative_error",
+    "relative_error", "check_gradient", "check_network_gradient", "numerical_layer_gradient",
+    "min_distance_to_kink", "gradcheck_verdict", "format_relative_error", "format_check", "show_check",
     "PASS_THRESHOLD", "FAIL_THRESHOLD", "SCHEMES", "PRECISIONS",
     "SmoothFunction", "SMOOTH_FUNCTIONS", "difference_quotient", "step_size_errors",
     "step_size_error_model", "optimal_step", "loglog_slope", "check_optimal_step",
@@ -278,6 +278,42 @@ def check_network_gradient(net, X, Y, eps: float = 1e-6) -> float:
 _KINKED = ("relu", "leaky_relu")
 
 
+def numerical_layer_gradient(net, X, Y, layer: int, bias: bool = False, eps: float = 1e-6) -> np.ndarray:
+    """Central differences of ``net.loss(X, Y)`` with respect to W^layer (or b^layer) only.
+
+    Parameters
+    ----------
+    net : MLP
+    X : ndarray, shape (m, n_0)
+    Y : ndarray, shape (m, n_L)
+    layer : int, 1 … L   the book's layer number (W^1 is ``net.weights[0]``)
+    bias : bool          differentiate with respect to b^layer instead of W^layer
+
+    Returns
+    -------
+    ndarray of the shape of W^layer, (n_l, n_{l−1}), or of b^layer, (n_l,)
+
+    Examples
+    --------
+    >>> from bplib import MLP, xor
+    >>> net = MLP([2, 3, 1], seed=0)
+    >>> X, Y = xor()
+    >>> relative_error(numerical_layer_gradient(net, X, Y, 2), net.gradients(X, Y)[0][1]) < 1e-7
+    True
+    """
+    L = len(net.weights)
+    if isinstance(layer, bool) or not isinstance(layer, (int, np.integer)) or not 1 <= layer <= L:
+        raise ValueError(f"layer: expected an integer from 1 to {L}, got {layer!r}")
+    params = net.biases if bias else net.weights
+
+    def cost(values):
+        trial = net.copy()
+        (trial.biases if bias else trial.weights)[layer - 1] = values
+        return trial.loss(X, Y)
+
+    return numerical_gradient(cost, params[layer - 1], eps)
+
+
 def min_distance_to_kink(net, X) -> float:
     """Smallest ``|z|`` over the pre-activations of a network's ReLU and Leaky ReLU layers.
 
@@ -325,22 +361,45 @@ def gradcheck_verdict(error: float) -> str:
     return "suspicious" if error <= FAIL_THRESHOLD else "wrong"
 
 
-def format_relative_error(error: float) -> str:
+def format_relative_error(error: float, bounds=(1e-8,)) -> str:
     """A relative error as text that does not depend on the machine's last bits.
 
-    Errors below 1e-8 are printed as the bound ``"< 1e-08"``: their digits are rounding noise
-    that changes with the CPU and the BLAS library, the bound does not.  Larger errors are
-    printed to two significant digits.
+    An error below one of ``bounds`` is printed as the smallest such bound, e.g. ``"< 1e-08"``:
+    its digits are rounding noise that changes with the CPU and the BLAS library, the bound does
+    not.  Larger errors are printed to two significant digits.
 
     Examples
     --------
     >>> format_relative_error(3.2e-11), format_relative_error(0.0123)
     ('< 1e-08', '0.012')
+    >>> format_relative_error(3.2e-14, bounds=(1e-12, 1e-8))
+    '< 1e-12'
     """
     error = float(error)
-    if error < 1e-8:
-        return "< 1e-08"
-    return f"{error:.2g}"
+    below = [bound for bound in bounds if error < bound]
+    return f"< {min(below):.0e}" if below else f"{error:.2g}"
+
+
+def format_check(what: str, error: float, tol: float = PASS_THRESHOLD, width: int = 58) -> str:
+    """One line of a chapter's check: what was compared, the relative error and the verdict.
+
+    The error is shown as ``< 1e-12`` or ``< 1e-08`` when it is below (see
+    :func:`format_relative_error`), and the verdict is ``passes`` when it is below ``tol``.
+
+    Examples
+    --------
+    >>> format_check("x", 3e-14, width=4)
+    'x    relative error < 1e-12  passes'
+    >>> format_check("x", 0.25, width=4)
+    'x    relative error    0.25  FAILS'
+    """
+    shown = format_relative_error(error, bounds=(1e-12, 1e-8))
+    return f"{what:<{width}} relative error {shown:>7}  {'passes' if float(error) < tol else 'FAILS'}"
+
+
+def show_check(what: str, error: float, tol: float = PASS_THRESHOLD, width: int = 58) -> None:
+    """Print :func:`format_check` (the chapters' one-line report of a comparison)."""
+    print(format_check(what, error, tol, width))
 
 
 # ---------------------------------------------------------------------------- step-size study

@@ -16,7 +16,7 @@ from .regularization import l2_gradient, l2_penalty
 from .losses import (binary_cross_entropy_from_logits, cross_entropy_from_logits, get_loss,
                      sigmoid_binary_cross_entropy_delta, softmax_cross_entropy_delta)
 
-__all__ = ["MLP", "init_scale", "INITS"]
+__all__ = ["MLP", "init_scale", "INITS", "flatten_params"]
 
 #: initialisation name -> standard deviation of N(0, σ²) as a function of (n_in, n_out).
 INITS = {
@@ -39,6 +39,32 @@ def init_scale(init, n_in: int, n_out: int) -> float:
     if isinstance(init, (int, float, np.floating)) and np.isfinite(init) and init > 0:
         return float(init)
     raise ValueError(f"init: expected one of {', '.join(map(repr, INITS))} or a number > 0, got {init!r}")
+
+
+def flatten_params(Ws, bs) -> np.ndarray:
+    """Weights and biases (or their gradients) as one float64 vector, in the order W^1, b^1, W^2, …
+
+    This is the order of :meth:`MLP.get_params`, so ``flatten_params(*net.gradients(X, Y))``
+    lines up entry by entry with a finite-difference gradient of :meth:`MLP.loss_at`.
+
+    Parameters
+    ----------
+    Ws : sequence of L ndarray, entry l−1 of shape (n_l, n_{l−1})
+    bs : sequence of L ndarray, entry l−1 of shape (n_l,)
+
+    Returns
+    -------
+    ndarray, shape (Σ_l n_l (n_{l−1} + 1),)
+
+    Examples
+    --------
+    >>> flatten_params([np.array([[1.0, 2.0]])], [np.array([3.0])]).tolist()
+    [1.0, 2.0, 3.0]
+    """
+    if len(Ws) != len(bs):
+        raise ValueError(f"Ws and bs: expected one bias per weight matrix, got {len(Ws)} and {len(bs)}")
+    return np.concatenate([np.concatenate([np.ravel(W), np.ravel(b)])
+                           for W, b in zip(Ws, bs)]).astype(np.float64)
 
 
 class MLP:
@@ -312,8 +338,7 @@ class MLP:
     # ------------------------------------------------------------------ parameters as a vector
     def get_params(self):
         """All weights and biases as one float64 vector of length ``n_params`` (a copy)."""
-        return np.concatenate([np.concatenate([W.ravel(), b]) for W, b in
-                               zip(self.weights, self.biases)]).astype(np.float64)
+        return flatten_params(self.weights, self.biases)
 
     def set_params(self, theta) -> None:
         """Load a vector produced by :meth:`get_params` into the weights and biases (in place)."""
@@ -329,8 +354,7 @@ class MLP:
 
     def flat_gradients(self, X, Y):
         """:meth:`gradients` flattened in the order of :meth:`get_params` (float64)."""
-        dWs, dbs = self.gradients(X, Y)
-        return np.concatenate([np.concatenate([dW.ravel(), db]) for dW, db in zip(dWs, dbs)]).astype(np.float64)
+        return flatten_params(*self.gradients(X, Y))
 
     def copy(self) -> "MLP":
         """An independent copy (same architecture, copied parameters)."""

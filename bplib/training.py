@@ -605,10 +605,14 @@ def largest_stable_lr(X) -> float:
     >>> round(largest_stable_lr(np.array([[0.0], [1.0], [2.0]])), 6)
     0.837722
     """
+    return float(2.0 / np.linalg.eigvalsh(_linear_neuron_hessian(X))[-1])
+
+
+def _linear_neuron_hessian(X) -> np.ndarray:
+    # H = (1/m) X̃ᵀ X̃ of C = (1/2m) Σ (w·x + b − y)², with X̃ = X and a column of ones for b
     X = as_matrix(X, "X", dtype=np.float64)
     Xt = np.hstack([X, np.ones((X.shape[0], 1))])
-    H = Xt.T @ Xt / X.shape[0]
-    return float(2.0 / np.linalg.eigvalsh(H)[-1])
+    return Xt.T @ Xt / X.shape[0]
 
 
 def check_largest_stable_lr(answer, X, rtol: float = 0.01):
@@ -638,10 +642,7 @@ def check_largest_stable_lr(answer, X, rtol: float = 0.01):
         return CheckResult(False, f"Not yet: {exc}.")
     if abs(value - expected) <= rtol * expected:
         return CheckResult(True, f"Right: full-batch gradient descent is stable for η < {expected:.4g}.")
-    Xm = as_matrix(X, "X", dtype=np.float64)
-    Xt = np.hstack([Xm, np.ones((Xm.shape[0], 1))])
-    H = Xt.T @ Xt / Xm.shape[0]
-    smallest = float(2.0 / np.linalg.eigvalsh(H)[0])
+    smallest = float(2.0 / np.linalg.eigvalsh(_linear_neuron_hessian(X))[0])
     if abs(value - smallest) <= rtol * smallest:
         return CheckResult(False, "Not yet: that is 2/λ_min. The step must be stable along every "
                                   "eigenvector, so the largest eigenvalue sets the limit.")

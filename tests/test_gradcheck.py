@@ -344,3 +344,43 @@ def test_widget_has_described_controls():
     assert [c.description for c in controls] == ["log₁₀ h", "precision", "scheme", "function"]
     assert all(not getattr(c, "continuous_update", False) for c in controls)
     plt.close("all")
+
+
+# ---------------------------------------------------------------- the chapters' one-line reports
+def test_format_relative_error_with_several_bounds_uses_the_smallest_it_is_below():
+    bounds = (1e-12, 1e-8)
+    assert [bp.format_relative_error(e, bounds=bounds) for e in (0.0, 5e-13, 2e-12, 9e-9, 3e-7)] == \
+        ["< 1e-12", "< 1e-12", "< 1e-08", "< 1e-08", "3e-07"]
+
+
+def test_format_check_shows_the_bound_and_the_verdict_against_tol(capsys):
+    assert bp.format_check("engine vs SymPy", 2e-16, width=20) == \
+        "engine vs SymPy      relative error < 1e-12  passes"
+    assert bp.format_check("sign error", 1.0, width=20).endswith("relative error       1  FAILS")
+    assert bp.format_check("x", 5e-10, tol=1e-12).endswith("< 1e-08  FAILS")
+    bp.show_check("x", 5e-10, width=1)
+    assert capsys.readouterr().out == "x relative error < 1e-08  passes\n"
+
+
+# ---------------------------------------------------------------- one layer's numerical gradient
+@pytest.mark.parametrize("layer", [1, 2, 3])
+@pytest.mark.parametrize("bias", [False, True])
+def test_numerical_layer_gradient_matches_that_layer_of_the_analytic_gradient(layer, bias):
+    net = bp.MLP([3, 4, 2, 2], hidden="tanh", output="softmax", loss="cross_entropy", seed=3)
+    X = np.random.default_rng(0).standard_normal((5, 3))
+    Y = bp.one_hot([0, 1, 1, 0, 1], 2)
+    dWs, dbs = net.gradients(X, Y)
+    numeric = bp.numerical_layer_gradient(net, X, Y, layer, bias=bias)
+    analytic = (dbs if bias else dWs)[layer - 1]
+    assert numeric.shape == analytic.shape
+    assert bp.relative_error(numeric, analytic) < 1e-7
+    assert np.array_equal(net.get_params(), bp.MLP([3, 4, 2, 2], hidden="tanh", output="softmax",
+                                                   loss="cross_entropy", seed=3).get_params())
+
+
+@pytest.mark.parametrize("layer", [0, 3, -1, 1.0, True])
+def test_numerical_layer_gradient_rejects_a_layer_the_network_does_not_have(layer):
+    net = bp.MLP([2, 3, 1], seed=0)
+    X, Y = bp.xor()
+    with pytest.raises(ValueError, match=r"layer: expected an integer from 1 to 2"):
+        bp.numerical_layer_gradient(net, X, Y, layer)

@@ -266,3 +266,18 @@ def test_cross_entropy_targets_that_are_not_distributions_are_rejected():
         Y[row] *= scale
         with pytest.raises(ValueError, match=r"Y.*\(4, 3\)"):
             net.flat_gradients(X, Y)
+
+
+# ---------------------------------------------------------------- parameters as one vector
+def test_flatten_params_is_the_order_of_get_params_and_of_flat_gradients():
+    net = bp.MLP([3, 4, 2], seed=0)
+    X, Y = np.random.default_rng(1).standard_normal((5, 3)), np.random.default_rng(2).random((5, 2))
+    assert np.array_equal(bp.flatten_params(net.weights, net.biases), net.get_params())
+    assert np.array_equal(bp.flatten_params(*net.gradients(X, Y)), net.flat_gradients(X, Y))
+    assert bp.flatten_params([np.array([[1.0, 2.0]]), np.array([[3.0]])],
+                             [np.array([4.0]), np.array([5.0])]).tolist() == [1, 2, 4, 3, 5]
+
+
+def test_flatten_params_rejects_a_missing_bias():
+    with pytest.raises(ValueError, match=r"Ws and bs: expected one bias per weight matrix, got 2 and 1"):
+        bp.flatten_params([np.ones((2, 2)), np.ones((1, 2))], [np.ones(2)])

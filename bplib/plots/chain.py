@@ -11,16 +11,15 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from ..chain import ChainTraining, LearningRateSweep
+from ._common import axes_or_new
 
 __all__ = ["plot_chain_errors", "plot_chain_fit", "plot_chain_params", "plot_lr_sweep"]
 
 RUN_COLOURS = ("#2e86ab", "#d1495b", "#edae49", "#66a182", "#8d6a9f")
 
 
-def _axes(ax, figsize=(6.0, 4.0)):
-    if ax is None:
-        _, ax = plt.subplots(figsize=figsize)
-    return ax
+#: size in inches of a figure drawn without a given ``ax``
+FIGSIZE = (6.0, 4.0)
 
 
 def _runs(runs) -> dict:
@@ -47,7 +46,7 @@ def plot_chain_errors(runs, ax=None, threshold: float | None = None, title=None)
     matplotlib Axes
     """
     runs = _runs(runs)
-    ax = _axes(ax)
+    ax = axes_or_new(ax, FIGSIZE)
     for (label, run), colour in zip(runs.items(), RUN_COLOURS * 3):
         errors = run.errors
         epochs = np.arange(1, errors.shape[0] + 1)
@@ -86,7 +85,7 @@ def plot_chain_fit(run: ChainTraining, xs, ys, ax=None, title=None):
     if not isinstance(run, ChainTraining):
         raise TypeError(f"run: expected a ChainTraining, got {type(run).__name__}")
     xs, ys = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
-    ax = _axes(ax)
+    ax = axes_or_new(ax, FIGSIZE)
     grid = np.linspace(xs.min(), xs.max(), 50)
     W1, W2, b1, b2 = run.params[0]
     ax.plot(grid, W2 * W1 * grid + W2 * b1 + b2, "--", color="0.5",
@@ -119,7 +118,7 @@ def plot_chain_params(run: ChainTraining, ax=None, title=None):
     """
     if not isinstance(run, ChainTraining):
         raise TypeError(f"run: expected a ChainTraining, got {type(run).__name__}")
-    ax = _axes(ax)
+    ax = axes_or_new(ax, FIGSIZE)
     epochs = np.arange(run.params.shape[0])
     for column, name, colour in zip(run.params.T, ("$W^1$", "$W^2$", "$b^1$", "$b^2$"), RUN_COLOURS):
         ax.plot(epochs, column, "-", color=colour, lw=1.4, label=name)
@@ -158,7 +157,7 @@ def plot_lr_sweep(sweep: LearningRateSweep, ax=None, target_line=None, threshold
     """
     if not isinstance(sweep, LearningRateSweep):
         raise TypeError(f"sweep: expected a LearningRateSweep, got {type(sweep).__name__}")
-    ax = _axes(ax, figsize=(7.0, 4.0))
+    ax = axes_or_new(ax, (7.0, 4.0))
     if target_line is None:
         values, what = sweep.final_errors, "last-sample error $(y - a^2)^2$"
     else:

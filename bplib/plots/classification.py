@@ -10,6 +10,7 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from ..metrics import class_probability_grid
+from ._common import axes_or_new
 
 __all__ = [
     "plot_decision_boundary", "plot_error_curve", "plot_learning_curves",
@@ -21,10 +22,8 @@ __all__ = [
 CLASS_COLOURS = ("#d1495b", "#2e86ab", "#edae49", "#66a182", "#8d6a9f")
 
 
-def _axes(ax, figsize=(5.0, 4.0)):
-    if ax is None:
-        _, ax = plt.subplots(figsize=figsize)
-    return ax
+#: size in inches of a figure drawn without a given ``ax``
+FIGSIZE = (5.0, 4.0)
 
 
 def _labels_1d(labels, name):
@@ -60,7 +59,7 @@ def plot_decision_boundary(net, X, labels, ax=None, resolution: int = 200, margi
     if X.ndim != 2 or X.shape[1] != 2 or X.shape[0] != labels.shape[0]:
         raise ValueError(f"X: expected shape ({labels.shape[0]}, 2) to match labels {labels.shape}, "
                          f"got {X.shape}")
-    ax = _axes(ax)
+    ax = axes_or_new(ax, FIGSIZE)
     xx, yy, P = class_probability_grid(net, X, resolution=resolution, margin=margin)
     if P.shape[2] == 1:
         p1 = P[..., 0]
@@ -108,7 +107,7 @@ def plot_error_curve(errors, ax=None, label: str | None = None, xlabel: str = "i
     errors = np.asarray(errors, dtype=float)
     if errors.ndim != 1:
         raise ValueError(f"errors: expected a 1-D sequence of shape (T+1,), got shape {errors.shape}")
-    ax = _axes(ax, figsize=(6.0, 3.5))
+    ax = axes_or_new(ax, (6.0, 3.5))
     ax.plot(np.arange(errors.shape[0]), errors, label=label)
     ax.set_xlabel(xlabel)
     ax.set_ylabel("misclassified fraction")
@@ -140,7 +139,7 @@ def plot_learning_curves(curves: dict, ax=None, xlabel: str = "epoch", ylabel: s
     """
     if not curves:
         raise ValueError("curves: expected at least one named curve, got none")
-    ax = _axes(ax, figsize=(6.5, 3.8))
+    ax = axes_or_new(ax, (6.5, 3.8))
     for name, values in curves.items():
         values = np.asarray(values, dtype=float)
         if values.ndim != 1:
@@ -178,7 +177,7 @@ def plot_confusion_matrix(C, ax=None, class_names=None):
     names = [str(i) for i in range(k)] if class_names is None else [str(n) for n in class_names]
     if len(names) != k:
         raise ValueError(f"class_names: expected {k} names, got {len(names)}")
-    ax = _axes(ax, figsize=(5.5, 4.8))
+    ax = axes_or_new(ax, (5.5, 4.8))
     errors = np.where(np.eye(k, dtype=bool), 0, C).astype(float)
     top = max(1.0, errors.max())
     image = ax.imshow(errors, cmap="Reds", vmin=0, vmax=top)
@@ -341,7 +340,7 @@ def plot_probability_bars(p, true_label: int | None = None, ax=None, class_names
         raise ValueError(f"p: expected a 1-D vector of class probabilities of shape (k,), got shape {p.shape}")
     k = p.shape[0]
     names = [str(i) for i in range(k)] if class_names is None else [str(n) for n in class_names]
-    ax = _axes(ax, figsize=(4.5, 3.0))
+    ax = axes_or_new(ax, (4.5, 3.0))
     colours = ["#9aa5b1"] * k
     if true_label is not None:
         colours[int(true_label)] = "#3c9d5d"

@@ -12,6 +12,7 @@ from matplotlib.patches import FancyBboxPatch
 
 from ..activations import ACTIVATIONS
 from ..engine import Value, topological_order
+from ._common import axes_or_new
 
 __all__ = [
     "plot_activation_derivatives", "plot_layer_norms", "plot_gradient_norm_grid", "plot_delta_bounds",
@@ -24,10 +25,8 @@ ACTIVATION_COLOURS = {"sigmoid": "#d1495b", "tanh": "#edae49", "relu": "#2e86ab"
                       "leaky_relu": "#66a182", "identity": "#8d6a9f"}
 
 
-def _axes(ax, figsize=(5.5, 4.0)):
-    if ax is None:
-        _, ax = plt.subplots(figsize=figsize)
-    return ax
+#: size in inches of a figure drawn without a given ``ax``
+FIGSIZE = (5.5, 4.0)
 
 
 def _vector(x, name):
@@ -44,7 +43,7 @@ def plot_activation_derivatives(ax=None, z_range=(-6.0, 6.0)):
     -------
     matplotlib Axes
     """
-    ax = _axes(ax, (6.0, 3.8))
+    ax = axes_or_new(ax, (6.0, 3.8))
     z = np.linspace(*z_range, 1201)
     for name in ("sigmoid", "tanh", "relu", "leaky_relu"):
         dz = ACTIVATIONS[name].df(z)
@@ -77,7 +76,7 @@ def plot_layer_norms(profiles: dict, ax=None, ylabel: str = r"$\Vert\partial C/\
     -------
     matplotlib Axes
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax, FIGSIZE)
     for label, values in profiles.items():
         values = _vector(values, f"profiles[{label!r}]")
         colour = (colours or {}).get(label, ACTIVATION_COLOURS.get(label))
@@ -131,7 +130,7 @@ def plot_delta_bounds(measured, bounds, ax=None, title: str | None = None):
     measured, bounds = _vector(measured, "measured"), _vector(bounds, "bounds")
     if measured.shape != bounds.shape:
         raise ValueError(f"measured and bounds must have the same shape, got {measured.shape} and {bounds.shape}")
-    ax = _axes(ax)
+    ax = axes_or_new(ax, FIGSIZE)
     layers = np.arange(1, measured.size + 1)
     ax.plot(layers, bounds, "k--", marker="v", ms=5, label=r"bound $\Vert\Delta^L\Vert \prod_{k>l} \gamma \Vert W^k\Vert_2$")
     ax.plot(layers, measured, color=ACTIVATION_COLOURS["sigmoid"], marker="o", ms=5, label=r"measured $\Vert\Delta^l\Vert$")
@@ -160,7 +159,7 @@ def plot_layer_speed(speeds, ax=None, title: str | None = None):
     speeds = np.asarray(speeds, dtype=float)
     if speeds.ndim != 2:
         raise ValueError(f"speeds: expected shape (epochs, L), got {speeds.shape}")
-    ax = _axes(ax)
+    ax = axes_or_new(ax, FIGSIZE)
     colours = plt.cm.viridis(np.linspace(0.0, 0.9, speeds.shape[0]))
     layers = np.arange(1, speeds.shape[1] + 1)
     for e, (row, colour) in enumerate(zip(speeds, colours), 1):
@@ -254,7 +253,7 @@ def plot_expression_graph(root: Value, ax=None, names: dict | None = None, show_
         for row, node in enumerate(nodes):
             pos[id(node)] = (col * 2.2, row * 1.5)
     n_cols = max(columns) - min(columns) + 1
-    ax = _axes(ax, (max(6.0, 1.9 * n_cols), 2.2 + 1.1 * max(len(c) for c in columns.values())))
+    ax = axes_or_new(ax, (max(6.0, 1.9 * n_cols), 2.2 + 1.1 * max(len(c) for c in columns.values())))
     symbols = {"add": "+", "sub": "−", "mul": "×", "div": "÷", "pow": "^", "neg": "−"}
     names = names or {}
     for node in order:
@@ -300,7 +299,7 @@ def plot_gradient_costs(costs: dict, ax=None, title: str | None = None):
     -------
     matplotlib Axes
     """
-    ax = _axes(ax, (6.0, 3.8))
+    ax = axes_or_new(ax, (6.0, 3.8))
     keys = ["forward", "backward", "backprop", "finite_differences"]
     labels = ["forward\npass", "backward\npass", "backprop\n(fwd + bwd)", "central\ndifferences"]
     colours = ["#8d99ae", "#2e86ab", "#1b4965", "#d1495b"]
@@ -330,7 +329,7 @@ def plot_gradient_timings(parameters, backprop, finite_differences, forward=None
     matplotlib Axes
     """
     P = _vector(parameters, "parameters")
-    ax = _axes(ax, (6.0, 4.2))
+    ax = axes_or_new(ax, (6.0, 4.2))
     ax.loglog(P, _vector(finite_differences, "finite_differences"), "o-", color="#d1495b",
               label="central differences (2P cost evaluations)")
     ax.loglog(P, _vector(backprop, "backprop"), "s-", color="#1b4965", label="backpropagation")

@@ -10,6 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from ..descent import Descent
+from ._common import axes_or_new
 
 __all__ = ["plot_descent_curve", "plot_descent_contours", "plot_descent_values"]
 
@@ -17,10 +18,8 @@ __all__ = ["plot_descent_curve", "plot_descent_contours", "plot_descent_values"]
 RUN_COLOURS = ("#2e86ab", "#d1495b", "#edae49", "#66a182", "#8d6a9f")
 
 
-def _axes(ax, figsize=(6.0, 4.0)):
-    if ax is None:
-        _, ax = plt.subplots(figsize=figsize)
-    return ax
+#: size in inches of a figure drawn without a given ``ax``
+FIGSIZE = (6.0, 4.0)
 
 
 def _runs(runs):
@@ -61,7 +60,7 @@ def plot_descent_curve(f, runs, x_range, ax=None, title=None):
     for run in runs:
         if run.points.ndim != 1:
             raise ValueError(f"runs: expected scalar trajectories of shape (k + 1,), got shape {run.points.shape}")
-    ax = _axes(ax)
+    ax = axes_or_new(ax, FIGSIZE)
     grid = np.linspace(x_range[0], x_range[1], 400)
     ax.plot(grid, f(grid), color="0.3", lw=1.5, label="f(x)")
     for run, colour in zip(runs, RUN_COLOURS * 3):
@@ -103,7 +102,7 @@ def plot_descent_contours(f, runs, xlim, ylim, ax=None, levels=None, minimum=Non
     for run in runs:
         if run.points.ndim != 2 or run.points.shape[1] != 2:
             raise ValueError(f"runs: expected 2-D trajectories of shape (k + 1, 2), got shape {run.points.shape}")
-    ax = _axes(ax, figsize=(6.0, 4.5))
+    ax = axes_or_new(ax, (6.0, 4.5))
     xx, yy = np.meshgrid(np.linspace(*xlim, 300), np.linspace(*ylim, 240))
     values = f(np.stack([xx, yy], axis=-1))
     if levels is None:
@@ -146,7 +145,7 @@ def plot_descent_values(f, runs, ax=None, f_min: float = 0.0, title=None):
     matplotlib Axes
     """
     runs = _runs(runs)
-    ax = _axes(ax)
+    ax = axes_or_new(ax, FIGSIZE)
     for run, colour in zip(runs, RUN_COLOURS * 3):
         gap = np.asarray(f(run.points), dtype=float) - f_min
         steps = np.arange(gap.shape[0])

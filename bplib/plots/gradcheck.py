@@ -4,21 +4,19 @@ The numbers come from :mod:`bplib.gradcheck`; these functions only draw them.
 """
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 
 from ..gradcheck import (FAIL_THRESHOLD, PASS_THRESHOLD, SMOOTH_FUNCTIONS, difference_quotient,
                          optimal_step, relative_error, step_size_error_model, step_size_errors)
+from ._common import axes_or_new
 
 __all__ = ["plot_error_curves", "plot_step_size_curve", "plot_check_summary"]
 
 _SCHEME_COLOURS = {"central": "tab:blue", "forward": "tab:orange"}
 
 
-def _axes(ax, figsize=(6.4, 4.2)):
-    if ax is None:
-        _, ax = plt.subplots(figsize=figsize)
-    return ax
+#: size in inches of a figure drawn without a given ``ax``
+FIGSIZE = (6.4, 4.2)
 
 
 def plot_error_curves(steps, curves, ax=None, slopes=None, threshold=None, title=None):
@@ -39,7 +37,7 @@ def plot_error_curves(steps, curves, ax=None, slopes=None, threshold=None, title
     -------
     matplotlib Axes
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax, FIGSIZE)
     steps = np.asarray(steps, dtype=float)
     markers = iter("os^vD<>")
     for label, errors in curves.items():
@@ -79,7 +77,7 @@ def plot_step_size_curve(name: str = "exp", x0: float = 1.0, scheme: str = "cent
     -------
     matplotlib Axes
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax, FIGSIZE)
     colour = _SCHEME_COLOURS.get(scheme, "tab:green")
     hs, errors = step_size_errors(name, x0, steps, scheme, dtype)
     _, model = step_size_error_model(name, x0, hs, scheme, dtype)
@@ -126,7 +124,7 @@ def plot_check_summary(labels, errors, ax=None, title=None):
     if len(labels) != errors.shape[0]:
         raise ValueError(f"labels and errors must have the same length, got {len(labels)} and "
                          f"{errors.shape[0]}")
-    ax = _axes(ax, figsize=(7.5, 0.32 * len(labels) + 1.2))
+    ax = axes_or_new(ax, (7.5, 0.32 * len(labels) + 1.2))
     colours = ["tab:green" if e < PASS_THRESHOLD else "tab:red" if e > FAIL_THRESHOLD else "tab:orange"
                for e in errors]
     y = np.arange(len(labels))[::-1]

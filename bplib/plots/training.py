@@ -12,6 +12,7 @@ import numpy as np
 
 from ..index_form import PathTerms
 from ..training import History, SeedTrials
+from ._common import axes_or_new
 
 __all__ = ["plot_path_terms", "plot_loss_curves", "plot_seed_costs", "plot_seed_outputs",
            "plot_gradient_spread"]
@@ -21,10 +22,8 @@ COLOURS = ("#2e86ab", "#d1495b", "#edae49", "#66a182", "#8d6a9f", "#3b3b3b")
 _X_AXES = {"epochs": "epoch", "examples_seen": "examples seen", "updates": "parameter updates"}
 
 
-def _axes(ax, figsize=(6.0, 4.0)):
-    if ax is None:
-        _, ax = plt.subplots(figsize=figsize)
-    return ax
+#: size in inches of a figure drawn without a given ``ax``
+FIGSIZE = (6.0, 4.0)
 
 
 def plot_path_terms(result: PathTerms, ax=None, reference: float | None = None, title: str | None = None):
@@ -45,7 +44,7 @@ def plot_path_terms(result: PathTerms, ax=None, reference: float | None = None, 
     """
     if not isinstance(result, PathTerms):
         raise TypeError(f"result: expected a PathTerms, got {type(result).__name__}")
-    ax = _axes(ax)
+    ax = axes_or_new(ax, FIGSIZE)
     n = len(result.terms)
     positions = np.arange(n)
     names = ["→".join(str(p + 1) for p in path) for path in result.paths]
@@ -89,7 +88,7 @@ def plot_loss_curves(histories: dict, ax=None, x: str = "epochs", logy: bool = T
     if not isinstance(histories, dict) or not histories or \
             not all(isinstance(h, History) for h in histories.values()):
         raise TypeError("histories: expected a non-empty dict label -> History")
-    ax = _axes(ax)
+    ax = axes_or_new(ax, FIGSIZE)
     for (label, history), colour in zip(histories.items(), COLOURS * 3):
         xs = np.asarray(getattr(history, x), dtype=float)
         ys = np.asarray(history.loss, dtype=float)
@@ -126,7 +125,7 @@ def plot_seed_costs(trials: SeedTrials, ax=None, colour: str = COLOURS[0], label
     """
     if not isinstance(trials, SeedTrials):
         raise TypeError(f"trials: expected a SeedTrials, got {type(trials).__name__}")
-    ax = _axes(ax)
+    ax = axes_or_new(ax, FIGSIZE)
     epochs = np.arange(trials.costs.shape[1])
     for i, costs in enumerate(trials.costs):
         ax.plot(epochs[1:], costs[1:], "-", color=colour, lw=0.8, alpha=0.6,
@@ -168,7 +167,7 @@ def plot_seed_outputs(trials: SeedTrials, ax=None, input_names=None, tol: float 
         raise TypeError(f"trials: expected a SeedTrials, got {type(trials).__name__}")
     if trials.outputs.shape[2] != 1:
         raise ValueError(f"trials: expected one output unit, got outputs of shape {trials.outputs.shape}")
-    ax = _axes(ax)
+    ax = axes_or_new(ax, FIGSIZE)
     k, m, _ = trials.outputs.shape
     offsets = np.linspace(-0.25, 0.25, k) if k > 1 else np.zeros(1)
     good = trials.right_side
@@ -221,7 +220,7 @@ def plot_gradient_spread(batch_sizes, spread, m: int | None = None, ax=None, tit
     s = np.asarray(spread, dtype=float)
     if b.ndim != 1 or s.shape != b.shape:
         raise ValueError(f"batch_sizes and spread must be 1-D of the same length, got {b.shape} and {s.shape}")
-    ax = _axes(ax)
+    ax = axes_or_new(ax, FIGSIZE)
     keep = s > 0
     ax.loglog(b[keep], s[keep], "o", color=COLOURS[0], ms=6, label="measured")
     if m is not None and b[0] == 1:
