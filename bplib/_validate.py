@@ -72,6 +72,13 @@ def positive_number(x, name: str) -> float:
     return value
 
 
+def positive_int(x, name: str) -> int:
+    """Return ``x`` as an int; raise unless it is an integer ≥ 1 (a bool or 2.0 is not)."""
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, np.integer)) or x < 1:
+        raise ValueError(f"{name}: must be an integer ≥ 1, got {x!r}")
+    return int(x)
+
+
 def lookup(table: dict, name, what: str):
     """``table[name]`` with an error listing the valid names."""
     try:

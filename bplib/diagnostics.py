@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import as_matrix, positive_number
+from ._validate import as_matrix, positive_int, positive_number
 from .activations import ACTIVATIONS, LEAKY_SLOPE, softmax_backward
 from .equations import hidden_delta, output_delta
 from .losses import get_loss, sigmoid_binary_cross_entropy_delta, softmax_cross_entropy_delta
@@ -374,8 +374,7 @@ def layer_learning_speed(net, X, Y, lr: float, epochs: int, batch_size: int = 32
     losses : ndarray, shape (epochs + 1,); the training cost before training and after each epoch
     """
     net = _net(net)
-    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
-        raise ValueError(f"epochs: must be a positive integer, got {epochs!r}")
+    epochs = positive_int(epochs, "epochs")
     speeds, losses = [], [net.loss(X, Y)]
     for epoch in range(int(epochs)):
         before = [W.copy() for W in net.weights]
@@ -406,8 +405,7 @@ def dead_unit_history(net, X, Y, lr: float, epochs: int, batch_size: int = 32, s
         shape (epochs + 1,), only with X_test and labels_test.
     """
     net = _net(net)
-    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
-        raise ValueError(f"epochs: must be a positive integer, got {epochs!r}")
+    epochs = positive_int(epochs, "epochs")
 
     def record(out):
         masks = dead_units(net, X)

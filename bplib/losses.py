@@ -19,7 +19,7 @@ from typing import Callable
 
 import numpy as np
 
-from ._validate import as_matrix, lookup, same_shape
+from ._validate import as_matrix, lookup, positive_int, same_shape
 from .activations import _Table, log_softmax
 from .registry import implements
 
@@ -237,8 +237,7 @@ def one_hot(labels, n_classes: int):
             raise TypeError(f"labels: expected integer class indices, got dtype {labels.dtype}")
         else:
             labels = labels.astype(np.int64)
-    if int(n_classes) != n_classes or n_classes < 1:
-        raise ValueError(f"n_classes: must be a positive integer, got {n_classes!r}")
+    n_classes = positive_int(n_classes, "n_classes")
     if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
         raise ValueError(f"labels: must lie in 0 … {n_classes - 1} for n_classes={n_classes}, got values "
                          f"in [{labels.min()}, {labels.max()}] (shape {labels.shape})")

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import as_matrix, as_float_array
+from ._validate import as_matrix, as_float_array, positive_int
 from .activations import softmax
 from .losses import one_hot
 from .mlp import MLP
@@ -137,9 +137,7 @@ def confusion_matrix(y_true, y_pred, n_classes: int | None = None) -> np.ndarray
     largest = int(max(y_true.max(), y_pred.max()))
     if n_classes is None:
         n_classes = largest + 1
-    if isinstance(n_classes, bool) or int(n_classes) != n_classes or n_classes < 1:
-        raise ValueError(f"n_classes: must be a positive integer, got {n_classes!r}")
-    n_classes = int(n_classes)
+    n_classes = positive_int(n_classes, "n_classes")
     for arr, name in ((y_true, "y_true"), (y_pred, "y_pred")):
         if arr.max() >= n_classes:
             raise ValueError(f"{name}: labels must lie in 0 … {n_classes - 1} for n_classes={n_classes}, "
@@ -254,8 +252,7 @@ def train_classifier(X, labels, hidden_units: int = 10, l2: float = 0.0, iterati
     if labels.shape[0] != X.shape[0]:
         raise ValueError(f"X and labels must have the same number of rows, got X {X.shape} "
                          f"and labels {labels.shape}")
-    if isinstance(hidden_units, bool) or int(hidden_units) != hidden_units or hidden_units < 1:
-        raise ValueError(f"hidden_units: must be an integer ≥ 1, got {hidden_units!r}")
+    hidden_units = positive_int(hidden_units, "hidden_units")
     k = max(int(labels.max()) + 1, 2)
     track = {"error_rate": lambda n: error_rate(labels, n.predict(X))}
     if held_out is not None:

@@ -27,6 +27,7 @@ from typing import Sequence
 
 import numpy as np
 
+from ._validate import positive_int
 from .engine import count_operations, mlp_cost_graph
 from .registry import implements
 
@@ -51,9 +52,7 @@ def _sizes(sizes) -> list[int]:
 
 
 def _batch(m) -> int:
-    if isinstance(m, (bool, np.bool_)) or not isinstance(m, (int, np.integer)) or m < 1:
-        raise ValueError(f"m: the batch size must be an integer ≥ 1, got {m!r}")
-    return int(m)
+    return positive_int(m, "m")
 
 
 def _products(sizes):
@@ -266,9 +265,7 @@ def time_gradient_methods(net, X, Y, n_coordinates: int = 40, repeats: int = 3) 
     "backprop" (one call of ``net.gradients``), "finite_differences_per_coordinate" and
     "finite_differences" (extrapolated to all P coordinates).
     """
-    for name, value in (("n_coordinates", n_coordinates), ("repeats", repeats)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name}: must be an integer ≥ 1, got {value!r}")
+    n_coordinates, repeats = positive_int(n_coordinates, "n_coordinates"), positive_int(repeats, "repeats")
     X, Y = net._check_X(X), net._check_Y(Y, np.shape(X)[0])
 
     def best(fn):

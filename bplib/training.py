@@ -20,7 +20,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from ._validate import as_matrix, positive_number
+from ._validate import as_matrix, positive_int, positive_number
 from .registry import implements
 
 __all__ = ["History", "TrainingDiverged", "train", "minibatches", "updates_per_epoch", "minibatch_step",
@@ -98,17 +98,11 @@ def updates_per_epoch(m: int, batch_size: int | None) -> int:
     >>> updates_per_epoch(200, None), updates_per_epoch(200, 1), updates_per_epoch(200, 32)
     (1, 200, 7)
     """
-    m = _positive_int(m, "m")
+    m = positive_int(m, "m")
     if batch_size is None:
         return 1
-    batch_size = _positive_int(batch_size, "batch_size")
+    batch_size = positive_int(batch_size, "batch_size")
     return math.ceil(m / min(batch_size, m))
-
-
-def _positive_int(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name}: must be an integer ≥ 1, got {value!r}")
-    return int(value)
 
 
 def _step(net, Xb, Yb, lr):
@@ -193,8 +187,7 @@ def train(net, X, Y, lr: float, epochs: int, batch_size: int | None = None, seed
     (40, 40)
     """
     lr = positive_number(lr, "lr")
-    if int(epochs) != epochs or epochs < 1:
-        raise ValueError(f"epochs: must be a positive integer, got {epochs!r}")
+    epochs = positive_int(epochs, "epochs")
     X = net._check_X(X)
     Y = net._check_Y(Y, X.shape[0])
     m = X.shape[0]
@@ -391,7 +384,7 @@ def train_many(nets, X, Y, lr: float, epochs: int) -> np.ndarray:
     """
     _check_same_architecture(nets)
     lr = positive_number(lr, "lr")
-    epochs = _positive_int(epochs, "epochs")
+    epochs = positive_int(epochs, "epochs")
     first = nets[0]
     X = first._check_X(X)
     Y = first._check_Y(Y, X.shape[0])
@@ -565,10 +558,10 @@ def batch_gradient_spread(net, X, Y, batch_sizes, epochs: int = 20, seed: int = 
     X = net._check_X(X)
     Y = net._check_Y(Y, X.shape[0])
     m = X.shape[0]
-    sizes = [_positive_int(b, "batch_sizes") for b in batch_sizes]
+    sizes = [positive_int(b, "batch_sizes") for b in batch_sizes]
     if any(b > m for b in sizes):
         raise ValueError(f"batch_sizes: every batch size must lie in 1 … m = {m}, got {list(batch_sizes)}")
-    epochs = _positive_int(epochs, "epochs")
+    epochs = positive_int(epochs, "epochs")
     full = net.flat_gradients(X, Y)
     norm = np.linalg.norm(full)
     rng = np.random.default_rng(seed)
@@ -675,7 +668,7 @@ def check_update_count(answer, m: int, batch_size: int | None, epochs: int):
     from .metrics import CheckResult  # metrics imports this module: import lazily
 
     per_epoch = updates_per_epoch(m, batch_size)
-    epochs = _positive_int(epochs, "epochs")
+    epochs = positive_int(epochs, "epochs")
     expected = per_epoch * epochs
     try:
         value = float(answer)

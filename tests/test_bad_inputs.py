@@ -100,7 +100,7 @@ CASES = [
      esc("labels: must lie in 0 … 2 for n_classes=3, got values in [-1, 1] (shape (2,))")),
     ("2-D labels", lambda: bp.one_hot([[0, 1]], 2), ValueError,
      esc("labels: expected a 1-D array of shape (m,), got shape (1, 2)")),
-    ("zero classes", lambda: bp.one_hot([0], 0), ValueError, esc("n_classes: must be a positive integer, got 0")),
+    ("zero classes", lambda: bp.one_hot([0], 0), ValueError, esc("n_classes: must be an integer ≥ 1, got 0")),
     # ---------------------------------------------------------- the four equations
     ("output_delta shapes", lambda: bp.output_delta(np.zeros((2, 3)), np.zeros((2, 2))), ValueError,
      esc("grad_a and df_z must have the same shape (m, n_L), got grad_a (2, 3) and df_z (2, 2)")),
@@ -151,7 +151,7 @@ CASES = [
     ("zero learning rate", lambda: bp.train(NET.copy(), X, Y, lr=0.0, epochs=1), ValueError,
      esc("lr: must be a finite number > 0, got 0.0")),
     ("zero epochs", lambda: bp.train(NET.copy(), X, Y, lr=0.1, epochs=0), ValueError,
-     esc("epochs: must be a positive integer, got 0")),
+     esc("epochs: must be an integer ≥ 1, got 0")),
     ("zero batch size", lambda: bp.train(NET.copy(), X, Y, lr=0.1, epochs=1, batch_size=0), ValueError,
      esc("batch_size: must be an integer ≥ 1 or None, got 0")),
     ("training data of the wrong width", lambda: bp.train(NET.copy(), np.zeros((4, 3)), Y, lr=0.1, epochs=1),

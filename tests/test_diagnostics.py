@@ -263,9 +263,9 @@ def test_bad_inputs_are_named():
         bp.gradient_norm_profile(X, np.zeros((4, 1)), depth=3)
     with pytest.raises(ValueError, match=r"gain: must be a finite number > 0, got -1"):
         bp.gradient_norm_profile(X, Y, depth=3, gain=-1)
-    with pytest.raises(ValueError, match=r"epochs: must be a positive integer, got 0"):
+    with pytest.raises(ValueError, match=r"epochs: must be an integer ≥ 1, got 0"):
         bp.layer_learning_speed(net, np.zeros((4, 3)), np.zeros((4, 2)), lr=0.1, epochs=0)
-    with pytest.raises(ValueError, match=r"epochs: must be a positive integer, got 1.5"):
+    with pytest.raises(ValueError, match=r"epochs: must be an integer ≥ 1, got 1.5"):
         bp.dead_unit_history(net, np.zeros((4, 3)), np.zeros((4, 2)), lr=0.1, epochs=1.5)
     with pytest.raises(ValueError, match=r"slope: must be a finite number ≥ 0, got -0.1"):
         bp.check_leaky_he_std(0.3, 32, -0.1)

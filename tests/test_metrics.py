@@ -115,7 +115,7 @@ def test_other_bad_labels():
         bp.accuracy("01", [0, 1])
     with pytest.raises(ValueError, match=r"y_true: need at least one example"):
         bp.accuracy([], [])
-    with pytest.raises(ValueError, match=r"n_classes: must be a positive integer, got 0"):
+    with pytest.raises(ValueError, match=r"n_classes: must be an integer ≥ 1, got 0"):
         bp.confusion_matrix([0], [0], n_classes=0)
 
 
