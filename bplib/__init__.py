@@ -24,5 +24,11 @@ from .metrics import *  # noqa: F401,F403
 from .diagnostics import *  # noqa: F401,F403
 from .engine import *  # noqa: F401,F403
 from .opcount import *  # noqa: F401,F403
+from .tensor import *  # noqa: F401,F403
+from .conv import *  # noqa: F401,F403
+from .recurrent import *  # noqa: F401,F403
+from .normalisation import *  # noqa: F401,F403
+from .residual import *  # noqa: F401,F403
+from .attention import *  # noqa: F401,F403
 
 __version__ = "1.0.0"
