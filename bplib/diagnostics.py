@@ -428,7 +428,11 @@ def dead_unit_history(net, X, Y, lr: float, epochs: int, batch_size: int = 32, s
 def check_leaky_he_std(answer, n_in: int, slope: float = LEAKY_SLOPE):
     """Check the He standard deviation for Leaky ReLU layers (chapter 09's exercise).
 
-    The right answer is √(2 / ((1 + slope²) n_in)) (He et al., 2015).
+    The right answer is √(2 / ((1 + slope²) n_in)) (He et al., 2015); an answer within 0.2 % of it
+    passes (three significant digits).  With slope 0.01 this differs from He's ReLU value
+    √(2 / n_in) by 0.005 %, so the two cannot be told apart; the exercise uses slope 0.2.  Wrong
+    answers that match a likely slip (He's ReLU value, the variance, slope for slope², a lost
+    factor 2, n_in outside the root) are named in the hint.
 
     Parameters
     ----------
@@ -456,12 +460,21 @@ def check_leaky_he_std(answer, n_in: int, slope: float = LEAKY_SLOPE):
         given = float(answer)
     except (TypeError, ValueError):
         return CheckResult(False, f"Not yet: expected a number, got {answer!r}.")
-    if np.isclose(given, expected, rtol=1e-6, atol=0.0):
-        return CheckResult(True, f"Right: σ = {expected:.6g} keeps Var z constant through Leaky ReLU "
+    # A hand answer carries three or four significant digits: accept 0.2 % either way.
+    if np.isclose(given, expected, rtol=2e-3, atol=0.0):
+        return CheckResult(True, f"Right: σ = {expected:.4g} keeps Var z constant through Leaky ReLU "
                                  f"layers with slope {slope:g} and fan-in {n_in}.")
-    he = he_std(n_in)
-    if np.isclose(given, he, rtol=1e-9) and slope > 0:
-        return CheckResult(False, "Not yet: that is He's ReLU value. For z < 0 the unit still passes "
-                                  "slope·z; what is E[f(z)²] now?")
+    slips = [(he_std(n_in), "that is He's ReLU value √(2/n_in). For z < 0 the unit still passes "
+                            "slope·z; what does the negative half add to E[f(z)²]?"),
+             (expected ** 2, "that is the variance σ²; the question asks for the standard deviation σ."),
+             (float(np.sqrt(2.0 / ((1.0 + slope) * n_in))), "the negative half contributes slope² · s²/2, "
+                                                           "not slope · s²/2: f(z)² squares the slope too."),
+             (float(np.sqrt(1.0 / ((1.0 + slope ** 2) * n_in))), "you lost the factor 2: each half of the "
+                                                                "line carries only half of E[z²] = s²."),
+             (float(np.sqrt(2.0 / (1.0 + slope ** 2))) / n_in, "divide by n_in under the square root: "
+                                                              "Var z = n_in σ² E[f(z)²] fixes σ², not σ.")]
+    for wrong, hint in slips:
+        if np.isclose(given, wrong, rtol=2e-3) and not np.isclose(wrong, expected, rtol=2e-3):
+            return CheckResult(False, "Not yet: " + hint)
     return CheckResult(False, f"Not yet: {given:.6g} is too {'large' if given > expected else 'small'}. "
                               f"Compute E[f(z)²] for z ~ N(0, s²) on both halves of the line.")

@@ -310,7 +310,11 @@ class CheckResult:
         return self.message
 
 
-def _compare(answer, expected, what: str, rtol: float = 1e-6) -> CheckResult:
+HAND_ATOL = 0.006
+"""Absolute tolerance for answers computed by hand to two or three decimals."""
+
+
+def _compare(answer, expected, what: str, rtol: float = 1e-6, atol: float | None = None) -> CheckResult:
     answer = as_float_array(answer, "answer", finite=False)
     if answer.shape != expected.shape:
         return CheckResult(False, f"Not yet: {what} has shape {expected.shape}, your answer has "
@@ -318,7 +322,9 @@ def _compare(answer, expected, what: str, rtol: float = 1e-6) -> CheckResult:
     if not np.all(np.isfinite(answer)):
         return CheckResult(False, "Not yet: your answer contains NaN or infinite values.")
     worst = int(np.argmax(np.abs(answer - expected).reshape(-1)))
-    if np.allclose(answer, expected, rtol=rtol, atol=1e-4 * max(1.0, float(np.abs(expected).max()))):
+    if atol is None:
+        atol = 1e-4 * max(1.0, float(np.abs(expected).max()))
+    if np.allclose(answer, expected, rtol=rtol, atol=atol):
         return CheckResult(True, f"Correct: that is {what}.")
     where = ", ".join(str(int(i)) for i in np.unravel_index(worst, expected.shape))
     return CheckResult(False, f"Not yet: entry [{where}] is off (yours {answer.reshape(-1)[worst]:.6g}); "
@@ -327,6 +333,10 @@ def _compare(answer, expected, what: str, rtol: float = 1e-6) -> CheckResult:
 
 def check_softmax_delta(answer, z, label: int) -> CheckResult:
     """Check a hand-computed output delta a − y of softmax + cross-entropy for one example.
+
+    Every entry may be off by up to 0.006 (an answer rounded to two decimals passes).  A wrong
+    answer that matches a common slip (the probabilities a without − y, y − a, the 1 of y at the
+    wrong entry or at every entry, a normaliser that makes a not sum to 1) is named in the hint.
 
     Parameters
     ----------
@@ -350,8 +360,32 @@ def check_softmax_delta(answer, z, label: int) -> CheckResult:
     label = int(_labels([label], "label")[0])
     if label >= z.shape[0]:
         raise ValueError(f"label: must lie in 0 … {z.shape[0] - 1} for {z.shape[0]} logits, got {label}")
-    expected = softmax(z[None, :])[0] - one_hot([label], z.shape[0])[0]
-    return _compare(answer, expected, "δ = softmax(z) − y")
+    a = softmax(z[None, :])[0]
+    y = one_hot([label], z.shape[0])[0]
+    expected = a - y
+    try:
+        given = np.asarray(answer, dtype=float)
+    except (TypeError, ValueError):
+        given = None
+    # A hand answer carries two or three decimals: accept it when every entry is within 0.006.
+    if given is not None and given.shape == expected.shape and np.all(np.isfinite(given)):
+        if np.all(np.abs(given - expected) <= HAND_ATOL):
+            return CheckResult(True, "Correct: that is δ = softmax(z) − y.")
+        slips = [(a, "these are the probabilities a = softmax(z); the delta is a − y: subtract 1 "
+                     f"at the true class {label}."),
+                 (y - a, "that is y − a, the negative of the delta: δ = ∂C/∂z = a − y."),
+                 (a - 1.0, "you subtracted 1 from every entry; y is 1 only at the true class "
+                           f"{label} and 0 elsewhere.")]
+        slips += [(a - one_hot([k], z.shape[0])[0], f"you subtracted the 1 at entry {k}; the true "
+                                                    f"class is {label}.")
+                  for k in range(z.shape[0]) if k != label]
+        for wrong, hint in slips:
+            if np.all(np.abs(given - wrong) <= HAND_ATOL):
+                return CheckResult(False, "Not yet: " + hint)
+        if abs(given.sum()) > HAND_ATOL * z.shape[0]:
+            return CheckResult(False, f"Not yet: your entries sum to {given.sum():.3g}, but a − y sums "
+                                      "to 0 (a sums to 1, y too); check the normaliser Σ_i e^{z_i}.")
+    return _compare(answer, expected, "δ = softmax(z) − y", atol=HAND_ATOL)
 
 
 def check_per_class_recall(answer, C) -> CheckResult:

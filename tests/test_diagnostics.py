@@ -200,6 +200,15 @@ def test_check_leaky_he_std():
     assert not he.ok and "He's ReLU value" in repr(he)
     assert not bp.check_leaky_he_std(1.0, 32).ok
     assert not bp.check_leaky_he_std("big", 32).ok
+    # hand answers to three or four digits pass, with the slope the chapter uses and with 0.01
+    assert bp.check_leaky_he_std(0.245, 32, 0.2).ok and bp.check_leaky_he_std(0.2451, 32, 0.2).ok
+    assert bp.check_leaky_he_std(0.24999, 32, 0.01).ok
+    assert not bp.check_leaky_he_std(0.243, 32, 0.2).ok
+    # the likely slips are named
+    assert "variance" in bp.check_leaky_he_std(0.0601, 32, 0.2).message
+    assert "slope²" in bp.check_leaky_he_std(np.sqrt(2 / (1.2 * 32)), 32, 0.2).message
+    assert "factor 2" in bp.check_leaky_he_std(np.sqrt(1 / (1.04 * 32)), 32, 0.2).message
+    assert "under the square root" in bp.check_leaky_he_std(np.sqrt(2 / 1.04) / 32, 32, 0.2).message
 
 
 # ---------------------------------------------------------------- figures and widget

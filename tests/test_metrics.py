@@ -208,6 +208,16 @@ def test_check_softmax_delta():
     assert not bp.check_softmax_delta(-right, z, 0)                               # seed-004-style sign slip
     assert not bp.check_softmax_delta(bp.softmax(z[None, :])[0], z, 0)            # forgot to subtract y
     assert "shape (3,)" in bp.check_softmax_delta(right[:2], z, 0).message
+    # the hand answers of the chapter's solution, to three and to two decimals, pass
+    assert bp.check_softmax_delta([-0.295, 0.259, 0.035], z, 0).ok
+    assert bp.check_softmax_delta([-0.29, 0.26, 0.04], z, 0).ok
+    assert not bp.check_softmax_delta([-0.28, 0.26, 0.02], z, 0).ok               # 0.015 off: wrong
+    # the likely slips are named
+    assert "subtract 1 at the true class 0" in bp.check_softmax_delta([0.705, 0.259, 0.035], z, 0).message
+    assert "y − a" in bp.check_softmax_delta([0.295, -0.259, -0.035], z, 0).message
+    assert "at entry 1" in bp.check_softmax_delta([0.705, -0.741, 0.035], z, 0).message
+    assert "every entry" in bp.check_softmax_delta(right - np.array([0.0, 1.0, 1.0]), z, 0).message
+    assert "sum to" in bp.check_softmax_delta([-0.3, 0.2, 0.03], z, 0).message
     assert "NaN" in bp.check_softmax_delta([np.nan, 0, 0], z, 0).message
     with pytest.raises(ValueError, match=r"label: must lie in 0 … 2 for 3 logits, got 3"):
         bp.check_softmax_delta(right, z, 3)
