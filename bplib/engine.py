@@ -38,7 +38,7 @@ from .activations import LEAKY_SLOPE
 from .registry import implements
 
 __all__ = ["Value", "backpropagate", "topological_order", "OperationCounter", "count_operations",
-           "mlp_cost_graph", "engine_gradients"]
+           "mlp_cost_graph", "engine_gradients", "network_adjoints"]
 
 #: the counter that is recording operations, or None (see :func:`count_operations`).
 _ACTIVE_COUNTER: contextvars.ContextVar = contextvars.ContextVar("bplib_engine_counter", default=None)
@@ -474,3 +474,73 @@ def engine_gradients(net, X, Y):
     dWs = [np.array([[w.grad for w in row] for row in Wl]) for Wl in W]
     dbs = [np.array([bj.grad for bj in bl]) for bl in b]
     return dWs, dbs
+
+
+def network_adjoints(net, X, Y) -> dict:
+    """Forward values and adjoints of every unit of ``net`` for one example, by the scalar engine.
+
+    Builds the per-unit graph a^0 → z^1 → a^1 → … → z^L → a^L → C of one example with
+    C = ½‖a^L − y‖² ("mse" networks only), differentiates it with :func:`backpropagate`
+    (eq-graph-adjoint), and reads each node's value and adjoint: the numbers that chapter 10's
+    figure of an MLP's computational graph shows.  The adjoint of z^l is the delta
+    δ^l = ∂C/∂z^l, so ``delta`` can be compared with the matrix backward pass.
+
+    Parameters
+    ----------
+    net : MLP with loss "mse", ``l2 = 0``, hidden and output activations supported by the engine
+    X : ndarray, shape (1, n_0)   one example, as a row
+    Y : ndarray, shape (1, n_L)
+
+    Returns
+    -------
+    dict with
+        "a" : list of L+1 arrays, a[l] of shape (n_l,), activations (a[0] = the input)
+        "z" : list of L arrays, z[l-1] of shape (n_l,), pre-activations of layers 1 … L
+        "a_bar" : list of L arrays, a_bar[l-1] = ∂C/∂a^l of shape (n_l,), layers 1 … L
+        "delta" : list of L arrays, delta[l-1] = ∂C/∂z^l of shape (n_l,)
+        "local" : list of L arrays, local[l-1] = f'(z^l), the local derivatives a ← z
+        "weights" : list of L arrays, copies of ``net.weights`` (the local derivatives z ← a)
+        "y" : array of shape (n_L,), "cost" : float
+
+    Examples
+    --------
+    >>> import bplib as bp
+    >>> net = bp.MLP([2, 2, 1], hidden="tanh", output="sigmoid", seed=0)
+    >>> g = network_adjoints(net, np.array([[0.5, -1.0]]), np.array([[1.0]]))
+    >>> dWs, _ = net.gradients(np.array([[0.5, -1.0]]), np.array([[1.0]]))
+    >>> bool(np.allclose(np.outer(g["delta"][-1], g["a"][-2]), dWs[-1]))
+    True
+    """
+    if net.loss_name != "mse":
+        raise ValueError(f"net: network_adjoints draws the squared-error cost, expected loss 'mse', "
+                         f"got {net.loss_name!r}")
+    if net.l2:
+        raise ValueError(f"net: expected l2 = 0, got l2={net.l2:g}")
+    for name, act in (("hidden", net.hidden), ("output", net.output)):
+        if act not in _ENGINE_HIDDEN:
+            raise ValueError(f"net: unsupported {name} activation {act!r}; the engine knows "
+                             f"{', '.join(_ENGINE_HIDDEN)}")
+    X, Y = _check_batch(net, X, Y)
+    if X.shape[0] != 1:
+        raise ValueError(f"X: expected one example, shape (1, {net.sizes[0]}), got shape {X.shape}")
+    L = len(net.weights)
+    a = [float(v) for v in X[0]]
+    z_nodes, a_nodes = [], []
+    for i, (Wl, bl) in enumerate(zip(net.weights, net.biases)):
+        z = []
+        for j, row in enumerate(Wl):
+            s = Value(float(bl[j]))
+            for w_jk, a_k in zip(row, a):
+                s = s + float(w_jk) * a_k
+            z.append(s)
+        a = [_activate(zj, net.hidden if i < L - 1 else net.output) for zj in z]
+        z_nodes.append(z)
+        a_nodes.append(a)
+    cost = sum((aj - float(yj)) ** 2 for aj, yj in zip(a, Y[0])) / 2.0
+    cost.backward()
+    return {"a": [X[0].copy()] + [np.array([v.data for v in layer]) for layer in a_nodes],
+            "z": [np.array([v.data for v in layer]) for layer in z_nodes],
+            "a_bar": [np.array([v.grad for v in layer]) for layer in a_nodes],
+            "delta": [np.array([v.grad for v in layer]) for layer in z_nodes],
+            "local": [np.array([v.local_grads[0] for v in layer]) for layer in a_nodes],
+            "weights": [W.copy() for W in net.weights], "y": Y[0].copy(), "cost": float(cost.data)}
