@@ -9,3 +9,4 @@ from .training import *  # noqa: F401,F403
 from .gradcheck import *  # noqa: F401,F403
 from .classification import *  # noqa: F401,F403
 from .deep import *  # noqa: F401,F403
+from .attention import *  # noqa: F401,F403

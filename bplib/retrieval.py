@@ -1,0 +1,280 @@
+"""The key–value retrieval task of chapter 15 and a one-layer attention model that learns it.
+
+Each example is a small dictionary: ``n_pairs`` distinct keys (letters) with a value each
+(digits), and ``n_queries`` queries, each one of the example's keys.  The answer to a query is
+the value stored under that key.  Nothing in a key says where it sits, and the pairs are shuffled,
+so the model has to compare the query with every key: exactly what attention does.
+
+The model (:class:`RetrievalModel`) embeds query symbols with W_q, keys with W_k and values with
+W_v, mixes the values with :func:`bplib.attention`, and reads the class of the mixed value with
+W_o and a softmax.  Its gradient (:meth:`RetrievalModel.gradients`) goes through
+:func:`bplib.softmax_cross_entropy_delta` and :func:`bplib.attention_backward`;
+:func:`train_retrieval` runs mini-batch gradient descent on freshly generated batches.
+
+Also here: the exercise checks of chapter 15 (:func:`check_attention_output`,
+:func:`check_masked_gradient_rows`) and the slider computation :func:`attention_demo`.
+"""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ._validate import positive_int, positive_number
+from .activations import softmax
+from .attention import attention, attention_backward, attention_weights, causal_mask
+from .losses import softmax_cross_entropy_delta
+from .metrics import CheckResult
+
+__all__ = ["RetrievalTask", "generate_retrieval", "RetrievalModel", "RetrievalHistory", "train_retrieval",
+           "KEY_SYMBOLS", "attention_demo", "check_attention_output", "check_masked_gradient_rows"]
+
+#: the names of the key symbols in figures: A, B, C, ...
+KEY_SYMBOLS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+@dataclass(frozen=True)
+class RetrievalTask:
+    """A batch of retrieval examples (all arrays of int).
+
+    keys (m, n_pairs): distinct key symbols per example; values (m, n_pairs): the value of each
+    key; queries (m, n_queries): keys to look up; targets (m, n_queries): their values.
+    """
+
+    keys: np.ndarray
+    values: np.ndarray
+    queries: np.ndarray
+    targets: np.ndarray
+    n_keys: int
+    n_values: int
+
+    def __len__(self) -> int:
+        return self.keys.shape[0]
+
+
+def generate_retrieval(m: int, n_pairs: int = 12, n_keys: int = 26, n_values: int = 10,
+                       n_queries: int = 4, seed: int = 0) -> RetrievalTask:
+    """Generate m retrieval examples.
+
+    Parameters
+    ----------
+    m : int            number of examples
+    n_pairs : int      key–value pairs per example (T_k), ≤ n_keys
+    n_keys : int       size of the key alphabet (keys of one example are distinct)
+    n_values : int     number of value classes (values may repeat)
+    n_queries : int    queries per example (T_q), distinct keys of the example, ≤ n_pairs
+    seed : int         seed of ``np.random.default_rng``
+
+    Returns
+    -------
+    RetrievalTask
+
+    Examples
+    --------
+    >>> t = generate_retrieval(2, n_pairs=3, n_keys=5, n_values=4, n_queries=2, seed=0)
+    >>> t.keys.shape, t.queries.shape
+    ((2, 3), (2, 2))
+    >>> bool(all(t.values[i][list(t.keys[i]).index(q)] == y
+    ...          for i in range(2) for q, y in zip(t.queries[i], t.targets[i])))
+    True
+    """
+    m, n_pairs, n_keys = positive_int(m, "m"), positive_int(n_pairs, "n_pairs"), positive_int(n_keys, "n_keys")
+    n_values, n_queries = positive_int(n_values, "n_values"), positive_int(n_queries, "n_queries")
+    if n_pairs > n_keys:
+        raise ValueError(f"n_pairs: keys of one example are distinct, so n_pairs ≤ n_keys = {n_keys}, got {n_pairs}")
+    if n_queries > n_pairs:
+        raise ValueError(f"n_queries: queries are distinct keys of the example, so n_queries ≤ n_pairs = {n_pairs}, "
+                         f"got {n_queries}")
+    rng = np.random.default_rng(seed)
+    keys = np.argsort(rng.random((m, n_keys)), axis=1)[:, :n_pairs]       # distinct keys per row
+    values = rng.integers(0, n_values, size=(m, n_pairs))
+    where = np.argsort(rng.random((m, n_pairs)), axis=1)[:, :n_queries]   # which pairs are asked for
+    rows = np.arange(m)[:, None]
+    return RetrievalTask(keys, values, keys[rows, where], values[rows, where], n_keys, n_values)
+
+
+def _one_hot(idx, n):
+    return np.eye(n)[idx]
+
+
+@dataclass
+class RetrievalModel:
+    """One attention layer with learned embeddings for the retrieval task.
+
+    Q = W_q[:, query], K = W_k[:, key], V = W_v[:, value] (columns of the embedding matrices),
+    O = attention(Q, K, V), logits = O W_oᵀ + b_o, cost C = mean cross-entropy over all queries.
+
+    Parameters are W_q, W_k (d, n_keys), W_v (d_v, n_values), W_o (n_values, d_v), b_o (n_values,).
+    """
+
+    params: dict = field(default_factory=dict)
+
+    @classmethod
+    def create(cls, n_keys: int = 26, n_values: int = 10, d: int = 16, d_v: int = 16, seed: int = 0):
+        """Random N(0, 1) embeddings (unit-variance entries, as in the 1/√d argument) and a
+        Xavier-scaled read-out."""
+        rng = np.random.default_rng(seed)
+        return cls({"Wq": rng.normal(size=(d, n_keys)), "Wk": rng.normal(size=(d, n_keys)),
+                    "Wv": rng.normal(size=(d_v, n_values)),
+                    "Wo": rng.normal(size=(n_values, d_v)) / np.sqrt(d_v), "bo": np.zeros(n_values)})
+
+    def _embed(self, task: RetrievalTask):
+        p = self.params
+        Q = p["Wq"].T[task.queries]          # (m, T_q, d)
+        K = p["Wk"].T[task.keys]             # (m, T_k, d)
+        V = p["Wv"].T[task.values]           # (m, T_k, d_v)
+        return Q, K, V
+
+    def forward(self, task: RetrievalTask):
+        """Logits of shape (m, T_q, n_values)."""
+        Q, K, V = self._embed(task)
+        return attention(Q, K, V) @ self.params["Wo"].T + self.params["bo"]
+
+    def weights(self, task: RetrievalTask) -> np.ndarray:
+        """Attention weights (m, T_q, T_k): how much each query looks at each key."""
+        Q, K, _ = self._embed(task)
+        return attention_weights(Q, K)
+
+    def predict(self, task: RetrievalTask) -> np.ndarray:
+        """Predicted values (m, T_q)."""
+        return self.forward(task).argmax(axis=2)
+
+    def accuracy(self, task: RetrievalTask) -> float:
+        """Fraction of queries answered with the right value."""
+        return float(np.mean(self.predict(task) == task.targets))
+
+    def loss(self, task: RetrievalTask) -> float:
+        """Mean cross-entropy over every query of every example."""
+        logits = self.forward(task).reshape(-1, task.n_values)
+        z = logits - logits.max(axis=1, keepdims=True)
+        logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+        return float(-logp[np.arange(len(logp)), task.targets.reshape(-1)].mean())
+
+    def gradients(self, task: RetrievalTask) -> dict:
+        """∂C/∂θ for every parameter, by backpropagation through the attention layer."""
+        p = self.params
+        Q, K, V = self._embed(task)
+        O = attention(Q, K, V)
+        m, T_q, d_v = O.shape
+        logits = O @ p["Wo"].T + p["bo"]
+        Y = _one_hot(task.targets.reshape(-1), task.n_values)
+        dZ = softmax_cross_entropy_delta(softmax(logits.reshape(-1, task.n_values)), Y)   # (m·T_q, n_values)
+        grads = {"Wo": dZ.T @ O.reshape(-1, d_v), "bo": dZ.sum(axis=0)}
+        dO = (dZ @ p["Wo"]).reshape(m, T_q, d_v)
+        dQ, dK, dV = attention_backward(dO, Q, K, V)
+        # an embedding is a one-hot row times Wᵀ, so its gradient scatter-adds into columns
+        grads["Wq"] = dQ.reshape(-1, Q.shape[2]).T @ _one_hot(task.queries.reshape(-1), task.n_keys)
+        grads["Wk"] = dK.reshape(-1, K.shape[2]).T @ _one_hot(task.keys.reshape(-1), task.n_keys)
+        grads["Wv"] = dV.reshape(-1, d_v).T @ _one_hot(task.values.reshape(-1), task.n_values)
+        return grads
+
+    def copy(self) -> "RetrievalModel":
+        return RetrievalModel(copy.deepcopy(self.params))
+
+
+@dataclass
+class RetrievalHistory:
+    """Cost and held-out accuracy recorded every ``every`` steps."""
+
+    steps: list = field(default_factory=list)
+    loss: list = field(default_factory=list)
+    accuracy: list = field(default_factory=list)
+
+
+def train_retrieval(steps: int = 400, batch_size: int = 64, lr: float = 1.0, d: int = 16, d_v: int = 16,
+                    n_pairs: int = 12, n_keys: int = 26, n_values: int = 10, n_queries: int = 4,
+                    seed: int = 0, test: RetrievalTask | None = None, every: int = 50):
+    """Train a :class:`RetrievalModel` by mini-batch gradient descent on fresh batches.
+
+    Every step draws a new batch from :func:`generate_retrieval` (seeded from ``seed``) and takes
+    θ ← θ − η ∂C/∂θ.  The same ``seed`` also initialises the model.
+
+    Returns
+    -------
+    (RetrievalModel, RetrievalHistory)  the history holds the batch cost and, if ``test`` is given,
+    the accuracy on it, every ``every`` steps.
+    """
+    steps, batch_size = positive_int(steps, "steps"), positive_int(batch_size, "batch_size")
+    lr = positive_number(lr, "lr")
+    model = RetrievalModel.create(n_keys, n_values, d, d_v, seed)
+    data_rng = np.random.default_rng([seed, 1])
+    history = RetrievalHistory()
+    for step in range(steps):
+        batch = generate_retrieval(batch_size, n_pairs, n_keys, n_values, n_queries,
+                                   seed=int(data_rng.integers(2 ** 32)))
+        grads = model.gradients(batch)
+        if step % every == 0 or step == steps - 1:
+            history.steps.append(step)
+            history.loss.append(model.loss(batch))
+            history.accuracy.append(model.accuracy(test) if test is not None else np.nan)
+        for name, g in grads.items():
+            model.params[name] = model.params[name] - lr * g
+    return model, history
+
+
+# ---------------------------------------------------------------------------- exercises
+def attention_demo(d: int = 16, scale: bool = True, n_keys: int = 8, seed: int = 0) -> np.ndarray:
+    """The attention weights of one random query over ``n_keys`` random keys of width d.
+
+    Entries of q and the keys are N(0, 1); the scores are divided by √d when ``scale``.  The
+    computation behind chapter 15's slider exercise.
+
+    Returns
+    -------
+    ndarray, shape (n_keys,), the weights (summing to 1).
+    """
+    d, n_keys = positive_int(d, "d"), positive_int(n_keys, "n_keys")
+    rng = np.random.default_rng(seed)
+    q = rng.normal(size=(1, 1, d))
+    k = rng.normal(size=(1, n_keys, d))
+    return attention_weights(q, k, scale=scale)[0, 0]
+
+
+def check_attention_output(answer) -> CheckResult:
+    """Check the hand computation of chapter 15's first exercise.
+
+    One query q = (1, 0), keys k_1 = (1, 0) and k_2 = (0, 1), values 1 and 3, width d = 2: the
+    answer is the output o (a number).  A result of 2 means the weights were taken as equal (the
+    scores not computed); 1.5379 means the scores were not divided by √2.
+    """
+    Q = np.array([[[1.0, 0.0]]])
+    K = np.array([[[1.0, 0.0], [0.0, 1.0]]])
+    V = np.array([[[1.0], [3.0]]])
+    expected = attention(Q, K, V)[0, 0, 0]
+    try:
+        value = float(np.asarray(answer, dtype=float).reshape(-1)[0]) if np.size(answer) == 1 else None
+    except (TypeError, ValueError):
+        value = None
+    if value is None:
+        return CheckResult(False, "Not yet: the output o is a single number.")
+    if abs(value - expected) <= 5e-3:
+        return CheckResult(True, f"Correct: o = {expected:.4f}.")
+    unscaled = 1.0 + 2.0 / (1.0 + np.e)
+    if abs(value - unscaled) <= 5e-3:
+        return CheckResult(False, "Not yet: that is the output without the 1/√d; divide the scores by √2 first.")
+    if abs(value - 2.0) <= 5e-3:
+        return CheckResult(False, "Not yet: equal weights 1/2 would need equal scores; q·k_1 = 1 and q·k_2 = 0.")
+    return CheckResult(False, "Not yet: compute the scores q·k_j/√2, their softmax, then the weighted mean of the values.")
+
+
+def check_masked_gradient_rows(answer, T: int = 5, query: int = 2) -> CheckResult:
+    """Check which keys get a nonzero gradient when only one query's output is used (causal mask).
+
+    With a causal mask over T positions and a cost that depends only on the output of query
+    ``query`` (0-based), the keys and values that receive gradient are those that query may
+    attend to: positions 0 … ``query``.  ``answer`` is a list of those positions.
+    """
+    T, query = positive_int(T, "T"), int(query)
+    expected = np.flatnonzero(causal_mask(T)[query])
+    try:
+        got = np.unique(np.asarray(answer, dtype=int).reshape(-1))
+    except (TypeError, ValueError):
+        return CheckResult(False, "Not yet: give the positions as a list of integers, e.g. [0, 1].")
+    if got.shape == expected.shape and np.array_equal(got, expected):
+        return CheckResult(True, f"Correct: positions {expected.tolist()}, the keys query {query} may attend to.")
+    if got.size and got.max() > query:
+        return CheckResult(False, f"Not yet: a key after position {query} has weight 0 for query {query}, "
+                                  f"so its gradient is 0 too.")
+    return CheckResult(False, "Not yet: every key the query may attend to (including its own position) "
+                              "has a nonzero weight, and so a nonzero gradient.")
