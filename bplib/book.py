@@ -99,6 +99,47 @@ def time_notebooks(paths: list[Path], runs: int) -> int:
     return 0
 
 
+_GATE_START = re.compile(r"^```\{solution-start\}", flags=re.M)
+_GATE_END = re.compile(r"^```\{solution-end\}", flags=re.M)
+
+
+def gated_solution_cells(nb) -> list[int]:
+    """Indices of the code cells inside gated solutions (``solution-start`` ... ``solution-end``).
+
+    The HTML book folds them into the solution's dropdown.  JupyterLab (with jupyterlab-myst)
+    renders each markdown cell on its own, so it folds only the solution's prose: the code cells
+    between the two gates must be collapsed by their own metadata (see :func:`fold_gated_solutions`).
+    """
+    inside, out = False, []
+    for i, cell in enumerate(nb["cells"]):
+        text = "".join(cell["source"])
+        if cell["cell_type"] == "markdown":
+            starts, ends = _GATE_START.search(text), _GATE_END.search(text)
+            if ends and (not starts or ends.start() < starts.start()):
+                inside = False
+            if starts and (not ends or starts.start() > ends.start()):
+                inside = True
+        elif cell["cell_type"] == "code" and inside:
+            out.append(i)
+    return out
+
+
+def fold_gated_solutions(nb) -> int:
+    """Collapse input and output of every code cell inside a gated solution, for JupyterLab.
+
+    Sets the standard cell metadata ``jupyter.source_hidden`` and ``jupyter.outputs_hidden``
+    (JupyterLab shows a placeholder a reader clicks to expand; the HTML book ignores them and
+    folds the cells into the solution's dropdown).  Returns the number of cells changed.
+    """
+    changed = 0
+    for i in gated_solution_cells(nb):
+        meta = nb["cells"][i]["metadata"].setdefault("jupyter", {})
+        if not (meta.get("source_hidden") and meta.get("outputs_hidden")):
+            meta.update(source_hidden=True, outputs_hidden=True)
+            changed += 1
+    return changed
+
+
 def regenerate(paths: list[Path]) -> int:
     """Execute each notebook in place; print one line per notebook and a summary."""
     import nbformat
@@ -117,6 +158,7 @@ def regenerate(paths: list[Path]) -> int:
             continue
         for cell in nb.cells:
             cell.metadata.pop("execution", None)
+        fold_gated_solutions(nb)
         nbformat.write(nb, path)
         print(f"{name}: ok in {time.perf_counter() - start:.1f} s", flush=True)
     elapsed = time.perf_counter() - total

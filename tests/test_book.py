@@ -214,6 +214,19 @@ def test_figure_names_are_where_myst_nb_reads_them(path):
                 f"cell {i}: unknown mystnb.figure keys {sorted(mystnb['figure'])}"
 
 
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_gated_solution_cells_start_folded_in_jupyterlab(path):
+    """JupyterLab renders each markdown cell alone, so a gated solution folds only its prose there:
+    its code cells must carry jupyter.source_hidden and outputs_hidden, or a learner sees the
+    answer before trying (`python -m bplib.book regenerate` sets them)."""
+    nb = load(path)
+    open_cells = [i for i in book.gated_solution_cells(nb)
+                  if not (nb["cells"][i]["metadata"].get("jupyter", {}).get("source_hidden")
+                          and nb["cells"][i]["metadata"].get("jupyter", {}).get("outputs_hidden"))]
+    assert not open_cells, (f"code cells {open_cells} of a gated solution are not folded for "
+                            "JupyterLab: run python -m bplib.book regenerate on the chapter")
+
+
 # ---------------------------------------------------------------- bibliography
 def bib_keys() -> set[str]:
     return set(re.findall(r"^@\w+\{([^,\s]+),", (BOOK / "references.bib").read_text(), flags=re.M))
