@@ -25,6 +25,8 @@ from .diagnostics import *  # noqa: F401,F403
 from .engine import *  # noqa: F401,F403
 from .opcount import *  # noqa: F401,F403
 from .tensor import *  # noqa: F401,F403
+from .tensor_tools import *  # noqa: F401,F403
+from .memory import *  # noqa: F401,F403
 from .conv import *  # noqa: F401,F403
 from .recurrent import *  # noqa: F401,F403
 from .normalisation import *  # noqa: F401,F403
