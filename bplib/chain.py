@@ -594,10 +594,24 @@ def check_chain_divergence_lr(answer, rtol: float = 0.03) -> CheckResult:
                                  f"{2 * edge:.4g}); yours is {answer:.4g}. Near the edge single runs "
                                  f"break ranks: the first blows up at η = {sweep.first_diverging:.4g}, "
                                  f"the last one that does not is at η = {sweep.last_converging:.4g}.")
+    if abs(answer - 2 * edge) <= rtol * 2 * edge:
+        return CheckResult(False, f"Not yet: {answer:.4g} is about twice the edge. Is it β = 2η, the "
+                                  f"tutorial's convention? The slider and bp.train_chain use η = β/2.")
     if answer > 2 * edge:
-        hint = "far too large: training diverges well before that"
-    elif answer > edge:
-        hint = "too large: training already diverges there; try smaller values"
+        return CheckResult(False, f"Not yet: {answer:.4g} is far too large: training diverges well below it.")
+    # judge by what training actually does at the reader's rate: near the edge single runs break ranks
+    diverges = train_chain(SEED_000["W1"], SEED_000["W2"], SEED_000["b1"], SEED_000["b2"], SEED_000["xs"],
+                           SEED_000["ys"], answer, SEED_000["epochs"]).diverged
+    if answer < edge and diverges:
+        hint = (f"Not quite: training does diverge at {answer:.4g}, but that rate is an isolated case; "
+                f"slightly larger rates still train. Look for the rate from which almost every larger "
+                f"one diverges.")
+    elif answer < edge:
+        hint = f"Not yet: {answer:.4g} is too small: training still converges there; try larger values."
+    elif diverges:
+        hint = (f"Not yet: {answer:.4g} is too large: training diverges there, but so do most rates a "
+                f"little below it; try smaller values.")
     else:
-        hint = "too small: training still converges there"
-    return CheckResult(False, f"Not yet: {answer:.4g} is {hint}.")
+        hint = (f"Not quite: at {answer:.4g} this one run happens to survive, but most rates around it "
+                f"diverge; the edge lies lower.")
+    return CheckResult(False, hint)

@@ -254,11 +254,15 @@ class QuadraticBowl:
         return largest_stable_learning_rate(self.hessian)
 
 
-def check_largest_stable_learning_rate(answer, hessian, rtol: float = 0.02) -> CheckResult:
+def check_largest_stable_learning_rate(answer, hessian, rtol: float = 0.02,
+                                       rtol_below: float = 0.055) -> CheckResult:
     """Check the reader's value of the largest learning rate for which descent on a bowl converges.
 
-    Right when ``answer`` lies within ``rtol`` (2 %) of 2/λ_max(H), so a value read off a slider
-    counts.
+    Right when ``answer`` lies between ``rtol_below`` (5.5 %) below and ``rtol`` (2 %) above
+    2/λ_max(H): a value read off a slider to two significant digits (0.19 or 0.20 for a threshold
+    of 0.2) counts, a rate at which descent clearly diverges does not.  Wrong answers that match a
+    likely slip (2 over a diagonal entry of H, 1/λ_max, 2/λ_min, the fastest rate
+    2/(λ_min + λ_max)) get a hint that names it.
 
     Parameters
     ----------
@@ -280,11 +284,24 @@ def check_largest_stable_learning_rate(answer, hessian, rtol: float = 0.02) -> C
     except (TypeError, ValueError) as exc:
         return CheckResult(False, f"Not yet: {exc}.")
     rtol = positive_number(rtol, "rtol")
+    rtol_below = positive_number(rtol_below, "rtol_below")
     threshold = largest_stable_learning_rate(hessian)
-    if abs(answer - threshold) <= rtol * threshold:
+    if threshold * (1 - rtol_below) <= answer <= threshold * (1 + rtol):
         return CheckResult(True, f"Right: the threshold is 2/λ_max = {threshold:.6g} "
                                  f"(yours {answer:.6g}).")
+    H = np.asarray(hessian, dtype=np.float64)
+    lam = np.linalg.eigvalsh(H)
+    slips = [(2.0 / float(np.max(np.diag(H))), "2 over a diagonal entry of H, the curvature along an axis. "
+              "For a turned bowl the steepest direction is not an axis: use the largest eigenvalue of H"),
+             (1.0 / lam.max(), "1/λ_max, where the steps start to overshoot and zig-zag; descent still "
+              "converges up to twice that"),
+             (2.0 / lam.min(), "2/λ_min, the limit of the flattest direction; the steepest direction "
+              "diverges much earlier"),
+             (2.0 / (lam.min() + lam.max()), "the fastest rate 2/(λ_min + λ_max), not the largest stable one")]
+    for value, slip in slips:
+        if abs(value - threshold) > 0.05 * threshold and abs(answer - value) <= 0.02 * value:
+            return CheckResult(False, f"Not yet: {answer:.6g} is {slip}.")
     side = ("large: descent diverges there" if answer > threshold
             else "small: descent still converges a little above it")
-    return CheckResult(False, f"Not yet: {answer:.6g} is too {side}. Look at the steepest direction "
-                              f"of the bowl.")
+    return CheckResult(False, f"Not yet: {answer:.6g} is too {side}. The steepest direction of the "
+                              f"bowl, its largest eigenvalue, sets the limit.")

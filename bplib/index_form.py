@@ -442,7 +442,7 @@ def path_sum_gradient(net, x, y, layer: int, j: int, k: int) -> float:
 
 
 # ---------------------------------------------------------------------------- exercise checks
-def check_delta(answer, net, x, y, layer: int, rtol: float = 1e-3) -> CheckResult:
+def check_delta(answer, net, x, y, layer: int, rtol: float = 5e-3) -> CheckResult:
     """Tell the reader whether ``answer`` is the vector δ^l of one example.
 
     Parameters
@@ -453,7 +453,9 @@ def check_delta(answer, net, x, y, layer: int, rtol: float = 1e-3) -> CheckResul
     y : ndarray, shape (n_L,)
     layer : int, 1 … L
     rtol : float
-        Allowed relative error per entry (1e-3 accepts answers rounded to 4 significant digits).
+        Allowed relative error per entry (5e-3 accepts answers rounded to 3 significant digits,
+        and the rounding that builds up when a hand computation uses rounded intermediate values;
+        every slip it names is off by far more).
 
     Returns
     -------
@@ -479,10 +481,36 @@ def check_delta(answer, net, x, y, layer: int, rtol: float = 1e-3) -> CheckResul
         return CheckResult(True, f"Right: δ^{layer} = {np.array2string(expected, precision=6)}.")
     first = int(np.argmax(wrong))
     hint = ""
-    if layer < len(net.weights):
-        hint = " Did you multiply by f'(z) of this layer, and sum over the neurons of the next layer?"
+    for slip, message in _delta_slips(net, x, y, layer):
+        if np.all(np.abs(answer - slip) <= rtol * np.maximum(np.abs(slip), 1e-3 * scale)):
+            hint = " " + message
+            break
+    else:
+        if layer < len(net.weights):
+            hint = " Did you multiply by f'(z) of this layer, and sum over the neurons of the next layer?"
     return CheckResult(False, f"Not yet: entry {first} of δ^{layer} is off (yours {answer[first]:.6g})."
                               f"{hint}")
+
+
+def _delta_slips(net, x, y, layer: int) -> list[tuple[np.ndarray, str]]:
+    """The δ^l a student gets from the likely slips, each with the hint that names it."""
+    zs, activations = index_forward(net, x)
+    df = _activations(net)[layer - 1].df(zs[layer - 1])
+    L = len(net.weights)
+    if layer == L:
+        y = _vector(y, "y", net.sizes[-1])
+        a = activations[L]
+        return [((y - a) * df, "Check the sign: ∂C/∂a^L = a^L − y, not y − a^L."),
+                (a - y, "You left out the factor f'(z^L_j) of the output layer.")]
+    delta_next = index_backward(net, x, y)[2][layer]
+    W_next = net.weights[layer]
+    slips = [(W_next.T @ delta_next, "You left out the factor f'(z^l_j) of this layer.")]
+    if W_next.shape[0] == W_next.shape[1]:
+        slips.insert(0, ((W_next @ delta_next) * df,
+                         f"You used row j of W^{layer + 1} (the weights entering neuron j of layer "
+                         f"{layer + 1}); the sum runs over column j, w^{layer + 1}_qj, the weights leaving "
+                         f"neuron j of layer {layer}."))
+    return slips
 
 
 def check_batch_delta(answer, net, X, Y, layer: int, rtol: float = 1e-3) -> CheckResult:
@@ -531,11 +559,20 @@ def check_batch_delta(answer, net, X, Y, layer: int, rtol: float = 1e-3) -> Chec
     if close(answer / m):
         return CheckResult(False, f"Not yet: your Δ^{layer} is {m} times too large. The cost is the mean over "
                                   f"the batch, so every row carries a factor 1/m = 1/{m}.")
+    if close(-answer):
+        return CheckResult(False, f"Not yet: your Δ^{layer} has the wrong sign. ∂C/∂A^L is (A^L − Y)/m, "
+                                  f"not (Y − A^L)/m.")
+    if layer == len(net.weights):
+        Zs, As = net.forward_pass(X)
+        slip = (As[-1] - Y) / m
+        if np.all(np.abs(answer - slip) <= rtol * np.maximum(np.abs(slip), 1e-3 * scale)):
+            return CheckResult(False, f"Not yet: you left out the factor f'(Z^{layer}) of (BP1): for the squared "
+                                      f"error Δ^{layer} = (A^{layer} − Y)/m ⊙ f'(Z^{layer}).")
     return CheckResult(False, f"Not yet: Δ^{layer} = ∂C/∂Z^{layer} has shape {expected.shape}; some entries "
                               f"are off.")
 
 
-def check_weight_derivative(answer, net, x, y, layer: int, j: int, k: int, rtol: float = 1e-3) -> CheckResult:
+def check_weight_derivative(answer, net, x, y, layer: int, j: int, k: int, rtol: float = 5e-3) -> CheckResult:
     """Tell the reader whether ``answer`` is ∂C_x/∂w^l_jk for one example.
 
     Compared with the index-form derivative a^{l−1}_k δ^l_j; an answer within a relative error
@@ -577,7 +614,15 @@ def check_weight_derivative(answer, net, x, y, layer: int, j: int, k: int, rtol:
     if abs(value - expected) <= rtol * abs(expected) or value == expected:
         return CheckResult(True, f"Right: ∂C/∂w^{layer}_{j + 1}{k + 1} = {expected:.6g} "
                                  f"(indices from 1 as in the text).")
-    hint = " Check the sign." if np.sign(value) == -np.sign(expected) != 0 else \
-        " It is a^{l-1}_k times δ^l_j: which activation and which delta did you use?"
+    swapped = None
+    if j < net.sizes[layer - 1] and k < net.sizes[layer]:
+        swapped = float(index_backward(net, x, y)[2][layer - 1][k] * index_forward(net, x)[1][layer - 1][j])
+    if swapped is not None and abs(value - swapped) <= rtol * abs(swapped) and abs(swapped - expected) > rtol * abs(expected):
+        hint = (f" You swapped j and k: w^{layer}_jk goes to neuron j of layer {layer} from neuron k of "
+                f"layer {layer - 1}, so it is a^{layer - 1}_k δ^{layer}_j.")
+    elif np.sign(value) == -np.sign(expected) != 0:
+        hint = " Check the sign."
+    else:
+        hint = " It is a^{l-1}_k times δ^l_j: which activation and which delta did you use?"
     return CheckResult(False, f"Not yet: {value:.6g} is off by a relative error of "
                               f"{abs(value - expected) / max(abs(expected), 1e-300):.2g}.{hint}")

@@ -314,10 +314,24 @@ def test_sweep_rejects_unordered_rates():
 def test_check_of_the_divergence_rate():
     assert bp.check_chain_divergence_lr(0.00197).ok
     assert bp.check_chain_divergence_lr(0.00192).ok and bp.check_chain_divergence_lr(0.002).ok
-    low = bp.check_chain_divergence_lr(0.0019)           # still meets the headline: not the edge
+    low = bp.check_chain_divergence_lr(0.0019)           # still learns the line: not the edge
     assert not low and "too small" in low.message
     assert "far too large" in bp.check_chain_divergence_lr(0.005).message
     assert not bp.check_chain_divergence_lr(0.0021)
+
+
+def test_check_chain_divergence_lr_judges_by_what_training_does_near_the_edge():
+    """Near the ragged edge the verdict must match the run at the reader's rate."""
+    sweep = bp.sweep_chain_lr([0.001831, 0.0021, 0.002225])
+    assert sweep.diverged.tolist() == [True, True, False]
+    isolated = bp.check_chain_divergence_lr(0.001831)     # diverges, below the edge
+    assert not isolated and "too small" not in isolated.message and "does diverge" in isolated.message
+    survivor = bp.check_chain_divergence_lr(0.002225)     # converges, above the edge
+    assert not survivor and "diverges there" not in survivor.message and "survive" in survivor.message
+    above = bp.check_chain_divergence_lr(0.0021)
+    assert "too large" in above.message
+    beta = bp.check_chain_divergence_lr(2 * 0.00197)       # β = 2η of the tutorial's convention
+    assert not beta and "β = 2η" in beta.message
     assert not bp.check_chain_divergence_lr("soon")
 
 

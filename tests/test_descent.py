@@ -184,12 +184,25 @@ def test_check_of_the_threshold():
     H = [[5.5, 4.5], [4.5, 5.5]]
     assert bp.check_largest_stable_learning_rate(0.2, H).ok
     assert bp.check_largest_stable_learning_rate(0.198, H).ok          # within 2 %
-    too_big = bp.check_largest_stable_learning_rate(2 / 5.5, H)
+    too_big = bp.check_largest_stable_learning_rate(0.25, H)
     assert not too_big and "too large" in too_big.message
-    too_small = bp.check_largest_stable_learning_rate(0.1, H)
+    too_small = bp.check_largest_stable_learning_rate(0.15, H)
     assert not too_small and "too small" in too_small.message
     assert not bp.check_largest_stable_learning_rate("fast", H)
     assert not bp.check_largest_stable_learning_rate(-0.2, H)
+
+
+def test_check_largest_stable_learning_rate_accepts_slider_readings_and_names_slips():
+    H = np.array([[5.5, 4.5], [4.5, 5.5]])                 # eigenvalues 1 and 10: threshold 0.2
+    for careful in (0.19, 0.199, 0.2, 0.203):               # two significant digits off a slider
+        assert bp.check_largest_stable_learning_rate(careful, H).ok, careful
+    assert not bp.check_largest_stable_learning_rate(0.21, H)    # diverges there
+    assert not bp.check_largest_stable_learning_rate(0.18, H)
+    diagonal = bp.check_largest_stable_learning_rate(2 / 5.5, H)
+    assert not diagonal and "diagonal entry" in diagonal.message
+    assert "1/λ_max" in bp.check_largest_stable_learning_rate(0.1, H).message
+    assert "2/λ_min" in bp.check_largest_stable_learning_rate(2.0, H).message
+    assert "fastest" in bp.check_largest_stable_learning_rate(2 / 11, H).message
 
 
 # ---------------------------------------------------------------------------- figures and widget

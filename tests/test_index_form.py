@@ -173,6 +173,34 @@ def test_checks_accept_right_and_reject_wrong_answers():
     assert not bp.check_weight_derivative("a lot", net, x, y, layer=2, j=0, k=1).ok
 
 
+def test_checks_accept_hand_rounding_and_name_the_likely_slip():
+    net = bp.MLP([2, 2, 2, 2], init="standard", seed=0)
+    x, y = np.array([1.0, 0.0]), np.array([1.0, 0.0])
+    dWs, _, deltas = bp.index_backward(net, x, y)
+    zs, acts = bp.index_forward(net, x)
+    for digits in (3, 4):                                    # significant digits, by hand
+        rounded = np.array([float(f"{v:.{digits}g}") for v in deltas[1]])
+        assert bp.check_delta(rounded, net, x, y, layer=2).ok, digits
+        assert bp.check_weight_derivative(float(f"{dWs[1][0, 1]:.{digits}g}"), net, x, y, layer=2, j=0, k=1).ok
+    df2 = acts[2] * (1 - acts[2])
+    row = bp.check_delta(net.weights[2] @ deltas[2] * df2, net, x, y, layer=2)
+    assert not row and "column j" in row.message
+    no_df = bp.check_delta(net.weights[2].T @ deltas[2], net, x, y, layer=2)
+    assert not no_df and "left out the factor f'" in no_df.message
+    a3 = acts[3]
+    sign = bp.check_delta((y - a3) * a3 * (1 - a3), net, x, y, layer=3)
+    assert not sign and "sign" in sign.message
+    assert "left out" in bp.check_delta(a3 - y, net, x, y, layer=3).message
+    swapped = bp.check_weight_derivative(deltas[1][1] * acts[1][0], net, x, y, layer=2, j=0, k=1)
+    assert not swapped and "swapped j and k" in swapped.message
+    X, Y = bp.xor()
+    xor_net = bp.MLP([2, 3, 1], init="standard", seed=0)
+    Zs, As = xor_net.forward_pass(X)
+    right = bp.output_delta((As[-1] - Y) / 4, bp.sigmoid_prime(Zs[-1]))
+    assert "wrong sign" in bp.check_batch_delta(-right, xor_net, X, Y, layer=2).message
+    assert "left out the factor" in bp.check_batch_delta((As[-1] - Y) / 4, xor_net, X, Y, layer=2).message
+
+
 def test_batch_delta_check_names_the_missing_one_over_m():
     X, Y = bp.xor()
     net = bp.MLP([2, 3, 1], init="standard", seed=0)
