@@ -53,9 +53,9 @@ def plot_network_graph(values: dict, ax=None, highlight: int | None = 0, decimal
         raise ValueError(f"highlight: expected a unit of hidden layer 1 (0 … {len(values['a'][1]) - 1}) "
                          f"in a network with at least two weight layers, got {highlight!r}")
     sizes = [len(a) for a in values["a"]]
-    dx, dy = 3.3, 1.6
+    dx, dy = 3.9, 1.6
     fmt = f"{{:.{decimals}f}}"
-    ax = axes_or_new(ax, (0.68 * ((2 * L + 1) * dx + 1.8), 1.8 + 1.35 * max(sizes)))
+    ax = axes_or_new(ax, (0.6 * ((2 * L + 1) * dx + 1.8), 1.8 + 1.35 * max(sizes)))
 
     def y_of(n: int, j: int) -> float:
         return (max(sizes) - 1) * dy / 2 - (j - (n - 1) / 2) * dy
@@ -74,8 +74,12 @@ def plot_network_graph(values: dict, ax=None, highlight: int | None = 0, decimal
         ax.annotate("", xy=(x1 - w_box / 2, y1), xytext=(x0 + w_box / 2, y0),
                     arrowprops=dict(arrowstyle="->", color=colour, lw=1.6 if hot else 0.9))
         xa, xb = x0 + w_box / 2, x1 - w_box / 2
+        if abs(y1 - y0) > 1e-9:            # a slanted arrow: label it near its start, to its right
+            at, ha = 0.2, "left"
+        else:
+            ha = "center"
         ax.text(xa + at * (xb - xa), y0 + at * (y1 - y0), label, fontsize=7.5, color=colour,
-                ha="center", va="center", bbox=dict(fc="white", ec="none", pad=0.5, alpha=0.85))
+                ha=ha, va="center", bbox=dict(fc="white", ec="none", pad=0.5, alpha=0.85))
 
     hot_k = None if highlight is None else int(highlight)
     for l in range(1, L + 1):
@@ -84,7 +88,7 @@ def plot_network_graph(values: dict, ax=None, highlight: int | None = 0, decimal
             for k in range(sizes[l - 1]):
                 hot = l == 2 and k == hot_k
                 edge(("a", l - 1, k), ("z", l, j), f"$w^{{{l}}}_{{{j}{k}}}$ = " + fmt.format(W[j, k]),
-                     hot=hot, at=0.3)
+                     hot=hot, at=0.55)
             edge(("z", l, j), ("a", l, j), "$f'$ = " + fmt.format(values["local"][l - 1][j]), at=0.5)
     for j in range(sizes[L]):
         diff = values["a"][L][j] - values["y"][j]
