@@ -28,6 +28,7 @@ from .tensor import *  # noqa: F401,F403
 from .tensor_tools import *  # noqa: F401,F403
 from .memory import *  # noqa: F401,F403
 from .conv import *  # noqa: F401,F403
+from .cnn import *  # noqa: F401,F403
 from .recurrent import *  # noqa: F401,F403
 from .normalisation import *  # noqa: F401,F403
 from .residual import *  # noqa: F401,F403

@@ -11,3 +11,4 @@ from .deep import *  # noqa: F401,F403
 from .graph_diagram import *  # noqa: F401,F403
 from .network_diagram import *  # noqa: F401,F403
 from .attention import *  # noqa: F401,F403
+from .conv import *  # noqa: F401,F403
