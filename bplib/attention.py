@@ -216,10 +216,13 @@ def attention_backward(dO, Q, K, V, mask=None):
 def softmax_saturation(dims, n_keys: int = 16, samples: int = 2000, scale: bool = True, seed: int = 0):
     """How saturated softmax(q·k_j) is for random unit-variance q and keys of width d.
 
-    For each d, draws ``samples`` queries and ``samples`` sets of ``n_keys`` keys with independent
-    N(0, 1) entries, computes the attention weights of each query (scores divided by √d when
-    ``scale``), and records the largest weight and the Frobenius norm of the softmax Jacobian
-    diag(p) − p pᵀ (eq-softmax-jacobian), whose size bounds the gradient that reaches the scores.
+    For each d, draws ``samples`` queries q with independent N(0, 1) entries and, for each, the
+    scores q·k_j of ``n_keys`` keys with independent N(0, 1) entries.  Given q, such a score is
+    exactly N(0, ‖q‖²) distributed, so it is drawn as ‖q‖ z_j with z_j ~ N(0, 1) instead of
+    forming the d entries of every key (the same distribution, at a cost independent of d).
+    The scores are divided by √d when ``scale``.  Records the largest attention weight and the
+    Frobenius norm of the softmax Jacobian diag(p) − p pᵀ (eq-softmax-jacobian), whose size
+    bounds the gradient that reaches the scores.
 
     Parameters
     ----------
@@ -248,9 +251,8 @@ def softmax_saturation(dims, n_keys: int = 16, samples: int = 2000, scale: bool 
     rng = np.random.default_rng(seed)
     out = {k: np.zeros(len(dims)) for k in ("score_std", "max_weight", "jacobian_norm", "saturated")}
     for i, d in enumerate(dims):
-        q = rng.normal(size=(samples, 1, d))
-        k = rng.normal(size=(samples, n_keys, d))
-        S = (q @ k.transpose(0, 2, 1))[:, 0, :]
+        q_norm = np.linalg.norm(rng.normal(size=(samples, d)), axis=1, keepdims=True)
+        S = q_norm * rng.normal(size=(samples, n_keys))        # q·k_j for N(0, 1) keys, given q
         if scale:
             S = S / np.sqrt(d)
         P = softmax(S)
