@@ -1,0 +1,171 @@
+"""Figures for recurrent networks (chapter 13).
+
+Each function draws on a given or new Axes (or makes a Figure with several panels), labels its
+axes and returns the Axes or Figure; none calls ``plt.show()``.  The numbers come from
+:mod:`bplib.recurrent` and :mod:`bplib.sequences`.
+"""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+
+from ._common import axes_or_new
+
+__all__ = ["plot_unrolled_rnn", "plot_jacobian_norms", "plot_clipping_runs", "plot_recall_accuracy"]
+
+CELL_COLOURS = {"rnn": "#d1495b", "lstm": "#2e86ab"}
+
+
+def _box(ax, xy, text, colour):
+    x, y = xy
+    ax.add_patch(FancyBboxPatch((x - 0.32, y - 0.22), 0.64, 0.44, boxstyle="round,pad=0.04",
+                                fc=colour, ec="k", lw=1))
+    ax.text(x, y, text, ha="center", va="center", fontsize=11)
+
+
+def _arrow(ax, start, end, colour="k", style="-|>", ls="-", text=None, offset=(0.0, 0.12)):
+    ax.add_patch(FancyArrowPatch(start, end, arrowstyle=style, mutation_scale=12, color=colour, lw=1.3,
+                                 ls=ls, shrinkA=16, shrinkB=16))
+    if text:
+        ax.text((start[0] + end[0]) / 2 + offset[0], (start[1] + end[1]) / 2 + offset[1], text,
+                ha="center", va="center", fontsize=9, color=colour)
+
+
+def plot_unrolled_rnn(T: int = 4, ax=None):
+    """The RNN unrolled over ``T`` steps: inputs x_t, states h_t, the cost at the end; the same W_x
+    and W_h on every step (forward arrows, black) and the gradient flowing back (red, dashed).
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    if isinstance(T, bool) or not isinstance(T, (int, np.integer)) or not 1 <= T <= 8:
+        raise ValueError(f"T: must be an integer from 1 to 8, got {T!r}")
+    ax = axes_or_new(ax, (1.6 * (T + 2), 3.2))
+    for t in range(T + 1):
+        _box(ax, (1.5 * t, 1.0), f"$h_{t}$", "#f2e3c6")
+        if t > 0:
+            _box(ax, (1.5 * t, -0.2), f"$x_{t}$", "#dbe9f6")
+            _arrow(ax, (1.5 * t, -0.2), (1.5 * t, 1.0), text="$W_x$", offset=(0.25, 0.0))
+            _arrow(ax, (1.5 * (t - 1), 1.0), (1.5 * t, 1.0), text="$W_h$")
+            _arrow(ax, (1.5 * t, 1.0), (1.5 * (t - 1), 1.0), colour="#c0392b", ls="--",
+                   text=r"$\cdot\,\partial h_{%d}/\partial h_{%d}$" % (t, t - 1), offset=(0.0, -0.45))
+    _box(ax, (1.5 * (T + 1), 1.0), "$C$", "#e6d3ee")
+    _arrow(ax, (1.5 * T, 1.0), (1.5 * (T + 1), 1.0))
+    _arrow(ax, (1.5 * (T + 1), 1.0), (1.5 * T, 1.0), colour="#c0392b", ls="--",
+           text=r"$\partial C/\partial h_{%d}$" % T, offset=(0.0, -0.45))
+    ax.set_xlim(-0.6, 1.5 * (T + 1) + 0.6)
+    ax.set_ylim(-0.7, 1.6)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title("forward: the same $W_x$, $W_h$, $b$ at every step;  backward (dashed): "
+                 "one Jacobian per step", fontsize=10)
+    return ax
+
+
+def plot_jacobian_norms(norms_by_radius: dict, ax=None, title: str | None = None):
+    """‖∂h_T/∂h_{T−k}‖₂ against the lag k on a log axis, one line per spectral radius.
+
+    Parameters
+    ----------
+    norms_by_radius : dict
+        spectral radius ρ -> ndarray of shape (T + 1,), the norms at lags 0 … T.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    ax = axes_or_new(ax, (6.0, 4.0))
+    cmap = plt.get_cmap("coolwarm")
+    radii = sorted(norms_by_radius)
+    for j, rho in enumerate(radii):
+        norms = np.asarray(norms_by_radius[rho], dtype=float)
+        if norms.ndim != 1:
+            raise ValueError(f"norms_by_radius[{rho}]: expected a 1-D array of norms, got shape {norms.shape}")
+        lags = np.arange(norms.size)
+        shown = np.where(norms > 0, norms, np.nan)
+        colour = cmap(0.1 + 0.8 * j / max(len(radii) - 1, 1))
+        ax.semilogy(lags, shown, lw=2, color=colour, label=f"ρ(W_h) = {rho:g}")
+    ax.axhline(1.0, color="k", lw=0.7, ls=":")
+    ax.set_xlabel("lag k = T − t (steps)")
+    ax.set_ylabel("‖∂h_T/∂h_t‖₂ (log scale)")
+    if title:
+        ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=9)
+    return ax
+
+
+def plot_clipping_runs(histories: dict, axes=None, title_suffix: str = ""):
+    """Cost and gradient norm per step of runs that differ only in the clipping threshold.
+
+    Parameters
+    ----------
+    histories : dict
+        threshold τ (``None`` for no clipping) -> history of :func:`bplib.train_sequence_model`
+        (keys "cost", "grad_norm", "diverged").
+
+    Returns
+    -------
+    matplotlib Figure
+    """
+    if axes is None:
+        fig, axes = plt.subplots(1, 2, figsize=(11, 3.8))
+    else:
+        fig = axes[0].figure
+    colours = ["#d1495b", "#2e86ab", "#66a182", "#edae49"]
+    for colour, (clip, h) in zip(colours, histories.items()):
+        label = "no clipping" if clip is None else f"clipped at τ = {clip:g}"
+        if h["diverged"]:
+            label += f" (diverged at step {len(h['cost'])})"
+        steps = np.arange(1, len(h["cost"]) + 1)
+        axes[0].semilogy(steps, np.minimum(h["cost"], 1e7), color=colour, lw=1.3, label=label)
+        axes[1].semilogy(steps, h["grad_norm"], color=colour, lw=1.0, label=label)
+        if clip is not None:
+            axes[1].axhline(clip, color=colour, lw=0.8, ls=":")
+    axes[0].set_xlabel("step")
+    axes[0].set_ylabel("cost C on the mini-batch (log scale)")
+    axes[1].set_xlabel("step")
+    axes[1].set_ylabel("‖g‖ before clipping (log scale)")
+    axes[0].set_title("cost" + title_suffix, fontsize=10)
+    axes[1].set_title("gradient norm" + title_suffix, fontsize=10)
+    axes[0].legend(fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def plot_recall_accuracy(lags, accuracy: dict, chance: float | None = None, ax=None):
+    """Held-out accuracy on the recall task against the lag: one dot per seed, a line through the means.
+
+    Parameters
+    ----------
+    lags : sequence of int
+    accuracy : dict
+        cell name -> ndarray of shape (len(lags), n_seeds).
+    chance : float, optional
+        Chance level, drawn as a dotted line.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    ax = axes_or_new(ax, (6.0, 4.0))
+    lags = np.asarray(lags)
+    for j, (cell, acc) in enumerate(accuracy.items()):
+        acc = np.asarray(acc, dtype=float)
+        if acc.ndim != 2 or acc.shape[0] != lags.size:
+            raise ValueError(f"accuracy[{cell!r}]: expected shape ({lags.size}, n_seeds), got shape {acc.shape}")
+        colour = CELL_COLOURS.get(cell, f"C{j}")
+        shift = (j - 0.5 * (len(accuracy) - 1)) * 0.6
+        for s in range(acc.shape[1]):
+            ax.plot(lags + shift, acc[:, s], "o", color=colour, alpha=0.55, ms=5)
+        ax.plot(lags + shift, acc.mean(axis=1), "-", color=colour, lw=2,
+                label=f"{cell.upper()} (dots: {acc.shape[1]} seeds, line: mean)")
+    if chance is not None:
+        ax.axhline(chance, color="k", lw=0.8, ls=":", label="chance")
+    ax.set_xlabel("lag k (steps between the symbol and the query)")
+    ax.set_ylabel("held-out accuracy")
+    ax.set_ylim(0, 1.05)
+    ax.set_xticks(lags)
+    ax.legend(fontsize=9, loc="lower left")
+    return ax
