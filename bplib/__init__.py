@@ -34,5 +34,6 @@ from .normalisation import *  # noqa: F401,F403
 from .residual import *  # noqa: F401,F403
 from .attention import *  # noqa: F401,F403
 from .retrieval import *  # noqa: F401,F403
+from .sequences import *  # noqa: F401,F403
 
 __version__ = "1.0.0"
