@@ -32,6 +32,7 @@ from .cnn import *  # noqa: F401,F403
 from .recurrent import *  # noqa: F401,F403
 from .normalisation import *  # noqa: F401,F403
 from .residual import *  # noqa: F401,F403
+from .residual_experiments import *  # noqa: F401,F403
 from .attention import *  # noqa: F401,F403
 from .retrieval import *  # noqa: F401,F403
 from .sequences import *  # noqa: F401,F403

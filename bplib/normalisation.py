@@ -66,6 +66,27 @@ def _normalise(X, eps, axis):
     return xc * inv_std, inv_std
 
 
+def _norm_forward(X, gamma, beta, eps, axis):
+    # the forward pass of eq-bn-forward (axis 0) and eq-ln-forward (axis 1) on checked arrays
+    x_hat, _ = _normalise(X, eps, axis)
+    return gamma * x_hat + beta
+
+
+def _norm_backward(dY, X, gamma, eps, axis):
+    # eq-bn-backward (axis 0) and eq-ln-backward (axis 1) on checked arrays
+    count = X.shape[axis]
+    x_hat, inv_std = _normalise(X, eps, axis)
+    dbeta = dY.sum(axis=0)
+    dgamma = (dY * x_hat).sum(axis=0)
+    if axis == 0:   # γ is constant along the batch: it factors out of the sums
+        dX = (gamma * inv_std / count) * (count * dY - dbeta - x_hat * dgamma)
+    else:           # γ varies along the features: it stays inside the sums
+        g = dY * gamma
+        dX = (inv_std / count) * (count * g - g.sum(axis=1, keepdims=True)
+                                  - x_hat * (g * x_hat).sum(axis=1, keepdims=True))
+    return dX, dgamma, dbeta
+
+
 # ---------------------------------------------------------------------------- batch norm
 @implements("eq-bn-forward", chapter="14_normalisation_and_residuals")
 def batch_norm(X, gamma, beta, eps: float = 1e-5):
@@ -92,8 +113,7 @@ def batch_norm(X, gamma, beta, eps: float = 1e-5):
     [[-1.5], [2.5]]
     """
     X, gamma, beta, eps = _check(X, gamma, beta, eps, axis=0)
-    X_hat, _ = _normalise(X, eps, axis=0)
-    return gamma * X_hat + beta
+    return _norm_forward(X, gamma, beta, eps, axis=0)
 
 
 @implements("eq-bn-backward-graph", chapter="14_normalisation_and_residuals")
@@ -182,12 +202,7 @@ def batch_norm_backward(dY, X, gamma, beta, eps: float = 1e-5):
     (True, [3.0, 3.0])
     """
     dY, X, gamma, beta, eps = _check(X, gamma, beta, eps, axis=0, dY=dY)
-    m = X.shape[0]
-    x_hat, inv_std = _normalise(X, eps, axis=0)
-    dbeta = dY.sum(axis=0)
-    dgamma = (dY * x_hat).sum(axis=0)
-    dX = (gamma * inv_std / m) * (m * dY - dbeta - x_hat * dgamma)
-    return dX, dgamma, dbeta
+    return _norm_backward(dY, X, gamma, eps, axis=0)
 
 
 # ---------------------------------------------------------------------------- layer norm
@@ -215,8 +230,7 @@ def layer_norm(X, gamma, beta, eps: float = 1e-5):
     [[-1.0, 1.0]]
     """
     X, gamma, beta, eps = _check(X, gamma, beta, eps, axis=1)
-    X_hat, _ = _normalise(X, eps, axis=1)
-    return gamma * X_hat + beta
+    return _norm_forward(X, gamma, beta, eps, axis=1)
 
 
 @implements("eq-ln-backward", chapter="14_normalisation_and_residuals")
@@ -247,10 +261,4 @@ def layer_norm_backward(dY, X, gamma, beta, eps: float = 1e-5):
     (True, [2.0, 2.0, 2.0])
     """
     dY, X, gamma, beta, eps = _check(X, gamma, beta, eps, axis=1, dY=dY)
-    n = X.shape[1]
-    x_hat, inv_std = _normalise(X, eps, axis=1)
-    dbeta = dY.sum(axis=0)
-    dgamma = (dY * x_hat).sum(axis=0)
-    g = dY * gamma
-    dX = (inv_std / n) * (n * g - g.sum(axis=1, keepdims=True) - x_hat * (g * x_hat).sum(axis=1, keepdims=True))
-    return dX, dgamma, dbeta
+    return _norm_backward(dY, X, gamma, eps, axis=1)

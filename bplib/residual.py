@@ -1,14 +1,21 @@
-"""Residual connections: a block x + F(x), its Jacobian I + F′, and a deep residual MLP (chapter 14).
+"""Residual connections: a block z + F(z), its Jacobian I + F′, and a deep residual MLP (chapter 14).
 
-- :func:`residual_block_jacobian` (eq-residual-jacobian): ∂(h + f(h Wᵀ + b))/∂h = I + diag(f′(z)) W.
-- :func:`residual_input_gradient` (eq-residual-backward): the batch form of the same rule,
-  ∂C/∂H^{l−1} = ∂C/∂H^l + Δ^l W^l: the identity path adds the upstream gradient unchanged.
-- :class:`ResidualMLP`: a classifier of L weight layers, an input layer, L − 2 hidden blocks of
-  equal width and a softmax output layer; each block is plain, h ↦ f(N(h Wᵀ + b)), or residual,
-  h ↦ h + f(N(h Wᵀ + b)), with N an optional batch or layer normalisation.  Its backward pass is
-  built from the four equations of :mod:`bplib.equations`, chapter 07's fused softmax +
-  cross-entropy delta and the backward passes of :mod:`bplib.normalisation`.  Without skips and
-  normalisation it is exactly :class:`bplib.MLP` with hidden layers of one width.
+A residual block adds its input to what its layer computes.  In the per-example notation of the
+book, with the skip around each layer's activation and weights,
+
+    z^l = z^{l−1} + W^l f(z^{l−1}) + b^l        instead of the plain   z^l = W^l f(z^{l−1}) + b^l ,
+
+so the plain network is exactly :class:`bplib.MLP` (its pre-activations z^l), and the residual
+one adds the identity path z^{l−1} → z^l.
+
+- :func:`residual_block_jacobian` (eq-residual-jacobian): ∂z^l/∂z^{l−1} = I + W^l diag(f′(z^{l−1})).
+- :func:`residual_delta` (eq-residual-backward): δ^{l−1} = δ^l + ((W^l)ᵀ δ^l) ⊙ f′(z^{l−1}),
+  the hidden-delta equation eq-bp2 plus the upstream delta carried unchanged by the identity.
+- :class:`ResidualMLP`: a classifier of L weight layers (input layer, L − 2 blocks of one width,
+  softmax output), plain or residual, with an optional batch or layer normalisation N before
+  each activation, f(N(z)).  Its backward pass is built from the four equations of
+  :mod:`bplib.equations`, chapter 07's fused softmax + cross-entropy delta and the backward
+  passes of :mod:`bplib.normalisation`.
 
 Layers are numbered as in the book: layer l = 1 … L has weights ``net.weights[l-1]``.
 """
@@ -16,32 +23,34 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import as_matrix, lookup, positive_int, positive_number
+from ._validate import as_matrix, positive_int, positive_number
 from .activations import get_activation, softmax
-from .equations import bias_gradient, output_delta, weight_gradient
+from .equations import bias_gradient, hidden_delta, weight_gradient
 from .losses import cross_entropy_from_logits, softmax_cross_entropy_delta
 from .mlp import MLP, flatten_params
-from .normalisation import batch_norm, batch_norm_backward, layer_norm, layer_norm_backward
+from .normalisation import _norm_backward, _norm_forward
 from .registry import implements
 from .training import minibatches
 
-__all__ = ["residual_block_jacobian", "residual_input_gradient", "ResidualMLP", "NORMS"]
+__all__ = ["residual_block_jacobian", "residual_delta", "ResidualMLP", "NORMS"]
 
-#: normalisation name -> (forward, backward); None means no normalisation.
-NORMS = {None: None, "batch": (batch_norm, batch_norm_backward), "layer": (layer_norm, layer_norm_backward)}
+#: normalisation name -> the axis its statistics are taken over (batch norm: rows, layer norm:
+#: columns); the network calls the kernels of :func:`bplib.batch_norm_backward` and
+#: :func:`bplib.layer_norm_backward` directly, its arrays being checked once per batch.
+NORMS = {None: None, "batch": 0, "layer": 1}
 
 
 @implements("eq-residual-jacobian", chapter="14_normalisation_and_residuals")
-def residual_block_jacobian(h, W, b, hidden: str = "tanh"):
-    """Jacobian of one residual block y = h + f(W h + b) at one example  (eq-residual-jacobian, chapter 14).
+def residual_block_jacobian(z, W, b, hidden: str = "tanh"):
+    """Jacobian of one residual block z ↦ z + W f(z) + b at one example  (eq-residual-jacobian, chapter 14).
 
-    ∂y/∂h = I + diag(f′(z)) W with z = W h + b: the identity from the skip plus the block's own
-    Jacobian F′.
+    ∂(z + F(z))/∂z = I + F′(z) = I + W diag(f′(z)): the identity from the skip plus the Jacobian
+    of the block's own layer.
 
     Parameters
     ----------
-    h : ndarray, shape (1, n)
-        One example, as a row.
+    z : ndarray, shape (1, n)
+        One example's pre-activations, as a row.
     W : ndarray, shape (n, n)
     b : ndarray, shape (n,)
     hidden : str
@@ -49,39 +58,38 @@ def residual_block_jacobian(h, W, b, hidden: str = "tanh"):
 
     Returns
     -------
-    ndarray, shape (n, n); entry (j, k) is ∂y_j/∂h_k.
+    ndarray, shape (n, n); entry (j, k) is ∂(output)_j/∂z_k.
 
     Examples
     --------
     >>> residual_block_jacobian(np.zeros((1, 2)), np.array([[1.0, 2.0], [0.0, 1.0]]), np.zeros(2)).tolist()
     [[2.0, 2.0], [0.0, 2.0]]
     """
-    h = as_matrix(h, "h", rows=1)
-    n = h.shape[1]
+    z = as_matrix(z, "z", rows=1)
+    n = z.shape[1]
     W = as_matrix(W, "W", rows=n, cols=n)
     b = np.asarray(b, dtype=np.float64)
     if b.shape != (n,):
         raise ValueError(f"b: expected shape ({n},), got shape {b.shape}")
-    act = get_activation(hidden)
-    z = h[0] @ W.T + b
-    return np.eye(n) + act.df(z)[:, None] * W
+    return np.eye(n) + W * get_activation(hidden).df(z[0])[None, :]
 
 
 @implements("eq-residual-backward", chapter="14_normalisation_and_residuals")
-def residual_input_gradient(grad_out, delta, W):
-    """Gradient at the input of a residual block, ∂C/∂H^{l−1} = ∂C/∂H^l + Δ^l W^l
+def residual_delta(delta_next, W_next, df_z):
+    """Delta of the layer below a residual block, Δ^{l−1} = Δ^l + (Δ^l W^l) ⊙ f′(Z^{l−1})
     (eq-residual-backward, chapter 14).
 
-    The first term is the identity path; the second is the path through the block's weights,
-    eq-bp2 without its factor f′ (that factor is already inside Δ^l = ∂C/∂Z^l).
+    The second term is eq-bp2 (:func:`bplib.hidden_delta`); the first is the identity path,
+    which hands the upstream delta down unchanged.
 
     Parameters
     ----------
-    grad_out : ndarray, shape (m, n)
-        ∂C/∂H^l, the gradient at the block's output.
-    delta : ndarray, shape (m, n)
-        Δ^l, the gradient at the block's pre-activation (linear output) U^l = H^{l−1} (W^l)ᵀ + b^l.
-    W : ndarray, shape (n, n)
+    delta_next : ndarray, shape (m, n)
+        Δ^l, the deltas of the block's output.
+    W_next : ndarray, shape (n, n)
+        W^l, the block's (square) weights.
+    df_z : ndarray, shape (m, n)
+        f′ at the block's input Z^{l−1}.
 
     Returns
     -------
@@ -89,32 +97,35 @@ def residual_input_gradient(grad_out, delta, W):
 
     Examples
     --------
-    >>> residual_input_gradient(np.ones((1, 2)), np.array([[1.0, 0.0]]), np.array([[2.0, 3.0], [0.0, 0.0]])).tolist()
-    [[3.0, 4.0]]
+    >>> residual_delta(np.array([[1.0, 0.0]]), np.array([[2.0, 3.0], [0.0, 0.0]]), np.full((1, 2), 0.5)).tolist()
+    [[2.0, 1.5]]
     """
-    grad_out = as_matrix(grad_out, "grad_out")
-    delta = as_matrix(delta, "delta")
-    W = as_matrix(W, "W")
-    if delta.shape[0] != grad_out.shape[0] or W.shape != (delta.shape[1], grad_out.shape[1]):
-        raise ValueError(f"grad_out, delta and W: expected shapes (m, n), (m, k), (k, n), got grad_out "
-                         f"{grad_out.shape}, delta {delta.shape} and W {W.shape}")
-    return grad_out + delta @ W
+    if not (type(delta_next) is np.ndarray and delta_next.ndim == 2 and delta_next.dtype.kind == "f"):
+        delta_next = as_matrix(delta_next, "delta_next")
+    if not (type(W_next) is np.ndarray and W_next.ndim == 2 and W_next.dtype.kind == "f"):
+        W_next = as_matrix(W_next, "W_next")
+    if W_next.shape != (delta_next.shape[1], delta_next.shape[1]):
+        n = delta_next.shape[1]
+        raise ValueError(f"W_next: a residual block needs square weights of shape ({n}, {n}) to match "
+                         f"delta_next {delta_next.shape}, got W_next {W_next.shape}")
+    return delta_next + hidden_delta(delta_next, W_next, df_z)
 
 
 class ResidualMLP:
-    """A deep classifier with hidden layers of one width, optionally residual and normalised.
+    """A deep classifier with hidden layers of one width, plain or residual, optionally normalised.
 
-    Layer 1 maps the input to ``width`` units, H^1 = f(N(X (W^1)ᵀ + b^1)); layers l = 2 … L−1 are
-    blocks, H^l = H^{l−1} + f(N(U^l)) with U^l = H^{l−1} (W^l)ᵀ + b^l when ``skip`` (residual), or
-    H^l = f(N(U^l)) without; layer L is a softmax output trained with cross-entropy.
-    N is the identity (``norm=None``), :func:`bplib.batch_norm` or :func:`bplib.layer_norm` with
-    its own γ^l, β^l (initially 1 and 0) in every hidden layer.
+    Per example, with N the identity (``norm=None``), :func:`bplib.batch_norm` or
+    :func:`bplib.layer_norm` (its own γ^l, β^l, initially 1 and 0, in every hidden layer):
+    z^1 = W^1 x + b^1; for the blocks l = 2 … L−1, z^l = z^{l−1} + W^l f(N(z^{l−1})) + b^l when
+    ``skip`` (residual) or z^l = W^l f(N(z^{l−1})) + b^l without; the output layer
+    z^L = W^L f(N(z^{L−1})) + b^L feeds a softmax trained with cross-entropy.  Without skips and
+    normalisation this is exactly :class:`bplib.MLP` with the same weights.
 
     Parameters
     ----------
     n_in, width, n_out : int ≥ 1
     n_blocks : int ≥ 0
-        Hidden blocks between the input layer and the output layer: L = n_blocks + 2 weight layers.
+        Blocks between the input layer and the output layer: L = n_blocks + 2 weight layers.
     hidden : str
         Hidden activation f.
     skip : bool
@@ -134,14 +145,15 @@ class ResidualMLP:
     (4, (5, 2))
     """
 
-    def __init__(self, n_in: int, width: int, n_blocks: int, n_out: int, hidden: str = "tanh",
+    def __init__(self, n_in: int, width: int, n_blocks: int, n_out: int, hidden: str = "sigmoid",
                  skip: bool = True, norm=None, init="xavier", seed: int = 0, eps: float = 1e-5):
         n_in, width, n_out = (positive_int(v, name) for v, name in ((n_in, "n_in"), (width, "width"), (n_out, "n_out")))
         if isinstance(n_blocks, bool) or not isinstance(n_blocks, (int, np.integer)) or n_blocks < 0:
             raise ValueError(f"n_blocks: must be an integer ≥ 0, got {n_blocks!r}")
         if n_out < 2:
             raise ValueError(f"n_out: a softmax output needs at least 2 units, got {n_out}")
-        lookup(NORMS, norm, "norm")
+        if norm not in NORMS:
+            raise ValueError(f"norm: unknown name {norm!r}; valid names are None, 'batch', 'layer'")
         self.sizes = [n_in] + [width] * (int(n_blocks) + 1) + [n_out]
         base = MLP(self.sizes, hidden=hidden, output="softmax", loss="cross_entropy", init=init, seed=seed)
         self.hidden, self.skip, self.norm, self.eps = hidden, bool(skip), norm, positive_number(eps, "eps")
@@ -171,37 +183,38 @@ class ResidualMLP:
 
         Returns
         -------
-        Hs : list of L ndarray: Hs[0] = X (m, n_in), Hs[l] = H^l (m, width) for l = 1 … L−1
-        Us : list of L ndarray: Us[l−1] = U^l, the linear outputs (Us[-1] are the logits, (m, n_out))
-        Zs : list of L−1 ndarray: Zs[l−1] = N(U^l), what the activation is applied to
+        Zs : list of L ndarray, Zs[l−1] = Z^l: (m, width) for l < L, the logits (m, n_out) for l = L
+        Ns : list of L−1 ndarray, Ns[l−1] = N(Z^l), the normalised Z^l (Z^l itself without normalisation)
+        As : list of L ndarray, As[0] = X and As[l] = f(N(Z^l)) for l = 1 … L−1
         """
         X = self._check_X(X)
-        Hs, Us, Zs = [X], [], []
-        last = self.n_layers - 1
+        Zs, Ns, As = [], [], [X]
+        L = self.n_layers
         for i, (W, b) in enumerate(zip(self.weights, self.biases)):
-            U = Hs[-1] @ W.T + b
-            Us.append(U)
-            if i == last:
-                break
-            Z = NORMS[self.norm][0](U, self.gammas[i], self.betas[i], self.eps) if self.norm else U
+            Z = As[-1] @ W.T + b                                # W^l a^{l−1} + b^l, in rows
+            if self.skip and 0 < i < L - 1:
+                Z = Z + Zs[-1]                                  # the identity path
             Zs.append(Z)
-            A = self._act.f(Z)
-            Hs.append(Hs[-1] + A if (self.skip and i > 0) else A)
-        return Hs, Us, Zs
+            if i == L - 1:
+                break
+            N = _norm_forward(Z, self.gammas[i], self.betas[i], self.eps, NORMS[self.norm]) if self.norm else Z
+            Ns.append(N)
+            As.append(self._act.f(N))
+        return Zs, Ns, As
 
     def forward(self, X):
         """Class probabilities, shape (m, n_out).  With batch normalisation X is one batch."""
-        return softmax(self.forward_pass(X)[1][-1])
+        return softmax(self.forward_pass(X)[0][-1])
 
     def predict(self, X):
         """Predicted class per row, shape (m,)."""
-        return self.forward_pass(X)[1][-1].argmax(axis=1)
+        return self.forward_pass(X)[0][-1].argmax(axis=1)
 
     def loss(self, X, Y) -> float:
         """Mean cross-entropy C over the batch; Y one-hot, shape (m, n_out)."""
         X = self._check_X(X)
         Y = self._check_Y(Y, X.shape[0])
-        return float(cross_entropy_from_logits(self.forward_pass(X)[1][-1], Y))
+        return float(cross_entropy_from_logits(self.forward_pass(X)[0][-1], Y))
 
     # ------------------------------------------------------------------ backward
     def gradients(self, X, Y):
@@ -210,31 +223,33 @@ class ResidualMLP:
         Returns
         -------
         dict with lists "W", "b" (shaped like ``weights`` and ``biases``), "gamma", "beta"
-        (shaped like ``gammas`` and ``betas``, empty without normalisation) and "H", where
-        "H"[l−1] = ∂C/∂H^l for l = 1 … L−1 (the gradient reaching each hidden layer's output).
+        (shaped like ``gammas`` and ``betas``, empty without normalisation) and "delta", the
+        deltas Δ^l = ∂C/∂Z^l of layers 1 … L.
         """
         X = self._check_X(X)
         Y = self._check_Y(Y, X.shape[0])
-        Hs, Us, Zs = self.forward_pass(X)
+        Zs, Ns, As = self.forward_pass(X)
         L = self.n_layers
-        dW, db = [None] * L, [None] * L
+        dW, db, deltas = [None] * L, [None] * L, [None] * L
         dgam, dbet = [None] * len(self.gammas), [None] * len(self.betas)
-        dH = [None] * (L - 1)
-        delta = softmax_cross_entropy_delta(softmax(Us[-1]), Y)        # chapter 07: (A − Y)/m
-        dW[-1], db[-1] = weight_gradient(delta, Hs[-1]), bias_gradient(delta)   # eq-bp4, eq-bp3
-        G = delta @ self.weights[-1]                                   # ∂C/∂H^{L−1}
-        for i in range(L - 2, -1, -1):
-            dH[i] = G
-            A = self._act.f(Zs[i])
-            dZ = output_delta(G, self._act.df_from_output(A))         # G ⊙ f′(Z), as eq-bp1
+        delta = softmax_cross_entropy_delta(softmax(Zs[-1]), Y)        # chapter 07: (A − Y)/m
+        for i in range(L - 1, -1, -1):
+            deltas[i] = delta
+            dW[i], db[i] = weight_gradient(delta, As[i]), bias_gradient(delta)   # eq-bp4, eq-bp3
+            if i == 0:
+                break
+            df = self._act.df_from_output(As[i])                       # f′ at N(Z^{l−1})
+            skip = self.skip and i < L - 1
             if self.norm:
-                delta, dgam[i], dbet[i] = NORMS[self.norm][1](dZ, Us[i], self.gammas[i], self.betas[i], self.eps)
+                dN = hidden_delta(delta, self.weights[i], df)          # eq-bp2 up to N(Z^{l−1})
+                branch, dgam[i - 1], dbet[i - 1] = _norm_backward(
+                    dN, Zs[i - 1], self.gammas[i - 1], self.eps, NORMS[self.norm])
+                delta = delta + branch if skip else branch
+            elif skip:
+                delta = residual_delta(delta, self.weights[i], df)     # eq-residual-backward
             else:
-                delta = dZ                                             # Δ^l = ∂C/∂U^l
-            dW[i], db[i] = weight_gradient(delta, Hs[i]), bias_gradient(delta)   # eq-bp4, eq-bp3
-            if i > 0:
-                G = residual_input_gradient(G, delta, self.weights[i]) if self.skip else delta @ self.weights[i]
-        return {"W": dW, "b": db, "gamma": dgam, "beta": dbet, "H": dH}
+                delta = hidden_delta(delta, self.weights[i], df)       # eq-bp2
+        return {"W": dW, "b": db, "gamma": dgam, "beta": dbet, "delta": deltas}
 
     def weight_gradient_norms(self, X, Y) -> np.ndarray:
         """Frobenius norms ‖∂C/∂W^l‖ of layers 1 … L; shape (L,)."""
@@ -292,8 +307,12 @@ class ResidualMLP:
             for p, g in zip(params, grads[name]):
                 p -= lr * g
 
-    def train(self, X, Y, lr: float, epochs: int, batch_size: int = 32, seed: int = 0) -> np.ndarray:
+    def train(self, X, Y, lr: float, epochs: int, batch_size: int = 32, seed: int = 0,
+              decay: bool = True) -> np.ndarray:
         """Mini-batch gradient descent in place, reshuffled every epoch by ``default_rng(seed)``.
+
+        With ``decay`` the learning rate falls linearly over the epochs, lr (1 − (e − 1)/epochs) in
+        epoch e = 1 … epochs, so that the last epochs take small, steadying steps.
 
         Returns
         -------
@@ -310,10 +329,11 @@ class ResidualMLP:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
             costs[0] = self.loss(X, Y)
             for epoch in range(1, epochs + 1):
+                step = lr * (1.0 - (epoch - 1) / epochs) if decay else lr
                 for idx in minibatches(X.shape[0], batch_size, rng):
                     if self.norm == "batch" and len(idx) < 2:
                         continue                                   # batch norm needs two rows
-                    self.update(self.gradients(X[idx], Y[idx]), lr)
+                    self.update(self.gradients(X[idx], Y[idx]), step)
                 if not all(np.isfinite(p).all() for p in self._params()):
                     break
                 costs[epoch] = self.loss(X, Y)
