@@ -625,5 +625,16 @@ def check_optimal_step(answer, dtype="float32", scheme: str = "central", name: s
         return CheckResult(True, f"Right: for {setting} the model's best step is h* ≈ {best:.2g} "
                                  f"(the model's relative error there ≈ {model_error:.1g}); yours is {answer:.2g}.")
     side = "small: round-off dominates" if answer < best else "large: truncation dominates"
+    other_scheme = "forward" if scheme == "central" else "central"
+    slips = [(optimal_step(name, x0, other_scheme, dtype), f"the best step of {other_scheme} differences; "
+              f"the error of {scheme} differences falls like h{'²' if scheme == 'central' else ''}, so the "
+              f"balance lands elsewhere"),
+             (optimal_step(name, x0, scheme, "float64"), "the best step in float64; use the machine "
+              f"epsilon of {_dtype(dtype).name}, {float(np.finfo(_dtype(dtype)).eps):.2g}")]
+    for value, slip in slips:
+        if _dtype(dtype) == np.float64 and "float64" in slip:
+            continue
+        if value / 3 <= answer <= 3 * value:
+            return CheckResult(False, f"Not yet: {answer:.2g} is too {side} for {setting}: it is about {slip}.")
     return CheckResult(False, f"Not yet: {answer:.2g} is too {side} for {setting}. Balance the two "
                               f"terms of the error model.")

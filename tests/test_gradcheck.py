@@ -325,6 +325,15 @@ def test_check_optimal_step():
     assert not bp.check_optimal_step(-1.0).ok and not bp.check_optimal_step("tiny").ok
 
 
+def test_check_optimal_step_names_the_likely_slip():
+    forward_step = bp.optimal_step("exp", 1.0, "forward", "float32")
+    wrong_scheme = bp.check_optimal_step(forward_step, "float32", "central")
+    assert not wrong_scheme and "forward differences" in wrong_scheme.message
+    float64_step = bp.optimal_step("exp", 1.0, "central", "float64")
+    wrong_precision = bp.check_optimal_step(float64_step, "float32", "central")
+    assert not wrong_precision and "float64" in wrong_precision.message and "float32" in wrong_precision.message
+
+
 # ------------------------------------------------------------------ figure and widget
 def test_plots_draw_labelled_axes():
     ax = bpp.plot_step_size_curve("sin", 0.5, "central", "float32", h=1e-3)
