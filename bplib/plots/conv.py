@@ -38,8 +38,9 @@ def plot_kernels(W, ncols: int = 6, titles=None):
         raise ValueError(f"W: expected shape (C_out, 1, k, k), got shape {W.shape}")
     titles = [f"kernel {o}" for o in range(W.shape[0])] if titles is None else list(titles)
     limit = float(np.abs(W).max()) or 1.0
-    fig, axes = _panels(W.shape[0], ncols, 1.6)
-    for ax, kernel, title in zip(axes, W[:, 0], titles):
+    fig, axes = _panels(W.shape[0], ncols, 1.7)
+    ncols = min(ncols, W.shape[0])
+    for index, (ax, kernel, title) in enumerate(zip(axes, W[:, 0], titles)):
         image = ax.imshow(kernel, cmap="RdBu_r", vmin=-limit, vmax=limit)
         for (r, c), value in np.ndenumerate(kernel):
             ax.text(c, r, f"{value:.1f}", ha="center", va="center", fontsize=6)
@@ -47,8 +48,11 @@ def plot_kernels(W, ncols: int = 6, titles=None):
         ax.set_xticks(range(kernel.shape[1]))
         ax.set_yticks(range(kernel.shape[0]))
         ax.tick_params(labelsize=6)
-        ax.set_xlabel("q (column)", fontsize=7)
-        ax.set_ylabel("p (row)", fontsize=7)
+        if index % ncols == 0:
+            ax.set_ylabel("p (row)", fontsize=7)
+        if index + ncols >= len(axes):
+            ax.set_xlabel("q (column)", fontsize=7)
+    fig.subplots_adjust(hspace=0.45, wspace=0.3)
     fig.colorbar(image, ax=axes, shrink=0.8, label="weight")
     return fig
 
@@ -82,8 +86,9 @@ def plot_feature_maps(image, maps, pooled=None, ncols: int = 6, title_prefix: st
         ax.set_title(title, fontsize=8)
         ax.set_xticks([])
         ax.set_yticks([])
-    axes[0].set_xlabel("column")
-    axes[0].set_ylabel("row")
+    axes[0].set_xlabel("column", fontsize=8)
+    axes[0].set_ylabel("row", fontsize=8)
+    fig.subplots_adjust(hspace=0.45)
     return fig
 
 
