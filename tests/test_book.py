@@ -225,6 +225,11 @@ def test_gated_solution_cells_start_folded_in_jupyterlab(path):
                           and nb["cells"][i]["metadata"].get("jupyter", {}).get("outputs_hidden"))]
     assert not open_cells, (f"code cells {open_cells} of a gated solution are not folded for "
                             "JupyterLab: run python -m bplib.book regenerate on the chapter")
+    # a collapsed cell's placeholder previews its first line: make it a comment, not the answer
+    previews = [i for i in book.gated_solution_cells(nb)
+                if not "".join(nb["cells"][i]["source"]).lstrip().startswith("#")]
+    assert not previews, (f"code cells {previews} of a gated solution start with code; JupyterLab "
+                          "previews that line while the solution is folded: start with a comment")
 
 
 # ---------------------------------------------------------------- bibliography
@@ -247,3 +252,43 @@ def test_every_citation_resolves():
 
 def test_every_bibliography_entry_is_cited():
     assert not bib_keys() - cited_keys(), f"uncited bibliography entries: {sorted(bib_keys() - cited_keys())}"
+
+
+# ---------------------------------------------------------------- writing for students (issue 12)
+#: pages that have had the editorial pass; add a page here once its pass is done
+EDITED_PAGES = ["intro.md", "notation.md", "01_chain_rule.ipynb", "02_two_neurons.ipynb",
+                "03_deltas_by_layer.ipynb", "04_matrix_form.ipynb", "05_gradient_checking.ipynb"]
+MAINTAINER_WORDS = re.compile(r"\bseed 00\d|\bheadline|\basserted\b|not compared by the tests", flags=re.I)
+
+
+def prose(path: Path) -> str:
+    """What a student reads: markdown text and figure captions."""
+    text = book.markdown_sources(path)
+    if path.suffix == ".ipynb":
+        text += "\n".join(c.get("metadata", {}).get("mystnb", {}).get("figure", {}).get("caption", "")
+                          for c in code_cells(load(path)))
+    return text
+
+
+@pytest.mark.parametrize("name", EDITED_PAGES)
+def test_prose_speaks_to_the_student(name):
+    """No maintainers' words: the source tutorials are named by what they teach (intro.md's table)."""
+    found = sorted({m.group(0) for m in MAINTAINER_WORDS.finditer(prose(BOOK / name))})
+    assert not found, f"{name}: maintainers' words in the prose: {found}"
+
+
+@pytest.mark.parametrize("name", EDITED_PAGES)
+def test_every_figure_has_alt_text(name):
+    """A screen reader announces a figure by its alt text (mystnb.image.alt, or :alt: of a figure directive)."""
+    path = BOOK / name
+    if path.suffix == ".md":
+        figures = re.findall(r"```\{figure\}[^\n]*\n((?::[^\n]*\n)*)", path.read_text())
+        missing = [i for i, options in enumerate(figures) if not re.search(r"^:alt: \S.{20,}", options, flags=re.M)]
+        assert not missing, f"{name}: figure directives {missing} have no (or a too short) :alt:"
+        return
+    for i, cell in enumerate(code_cells(load(path))):
+        draws = any("image/png" in o.get("data", {}) for o in cell.get("outputs", []))
+        if draws and "nbval-ignore-output" not in cell.get("metadata", {}).get("tags", []):
+            alt = cell.get("metadata", {}).get("mystnb", {}).get("image", {}).get("alt", "")
+            assert len(alt) > 20 and not re.search(r"\.(png|svg|jpe?g)$", alt), \
+                f"{name}, code cell {i}: a figure without alt text that says what it shows"

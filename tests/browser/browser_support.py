@@ -231,7 +231,8 @@ def summary_line() -> str:
     """The counts of the run in one line (printed at the end, also saved as counts.json)."""
     keys = ["pages", "formulas typeset", "equation references", "citations", "links checked",
             "images", "solutions toggled", "static widgets rendered", "notebooks run",
-            "cells run", "sliders moved", "sliders responding",
+            "cells run", "sliders moved", "sliders responding", "MyST exercises checked",
+            "MyST equations numbered",
             "upstream faults tolerated"]
     parts = [f"{COUNTS.get(k, 0)} {k}" for k in keys]
     parts.append(f"{sum(BLOCKED.values())} requests to blocked outside hosts"

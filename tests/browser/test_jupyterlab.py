@@ -9,6 +9,12 @@ or anything on stderr.  Then move every slider of the chapter
 with the keyboard (focus the handle, ArrowRight, or ArrowLeft at the right end) and require that
 the output the slider drives (figure or numbers) changes, without an error.
 
+Before running, the chapter must read as MyST, as jupyterlab-myst renders it (the HTML book's
+sphinx-exercise and JupyterLab's myst renderer differ): every exercise of the source shows as
+"Exercise N (its title)", every solution starts folded (and the code cells of a gated solution are
+collapsed, inputs and outputs), every labelled equation carries a number, and no raw directive
+text (```{exercise}, :label:, :class: dropdown) is visible anywhere.
+
 The server and its kernels run from the interpreter that runs pytest: in CI that is .venv, made
 from requirements.txt alone, as on Binder (bplib is its editable install of this checkout).
 """
@@ -219,6 +225,71 @@ def _click_menu(page, menu: str, item: str) -> None:
                  has_text=re.compile(rf"^{re.escape(item)}")).first.click()
 
 
+# What jupyterlab-myst rendered: exercise titles, solutions (folded?), equation numbers, raw
+# directive text left in the rendered markdown, and the visible text of every cell (by index).
+MYST_JS = r"""(sel) => {
+  const nb = document.querySelector(sel);
+  const rendered = [...nb.querySelectorAll(".jp-MarkdownCell .myst")];
+  const raw = rendered.map(e => e.innerText).join("\n")
+    .split("\n").filter(l => /```\{|^\s*:label:|^\s*:class:/.test(l));
+  return {
+    exercises: [...nb.querySelectorAll("aside.myst-exercise .myst-exercise-title")]
+      .map(e => e.innerText.trim()),
+    solutions: [...nb.querySelectorAll("details.myst-exercise")]
+      .map(e => ({title: e.querySelector("summary").innerText.trim(), open: e.open})),
+    equations: [...nb.querySelectorAll('.myst a[title="Link to this Equation"]')]
+      .map(e => e.innerText.trim()),
+    raw,
+    cells: [...nb.querySelectorAll(".jp-Cell")].map(c => c.innerText)};
+}"""
+
+
+def myst_problems(page, notebook: Path) -> list[str]:
+    """What a learner would see wrong in the MyST of one chapter in JupyterLab (empty if nothing)."""
+    from bplib import book
+
+    nb = json.loads(notebook.read_text())
+    text = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    titles = re.findall(r"^```\{exercise\}[ \t]*(.*)$", text, flags=re.M)
+    n_solutions = len(re.findall(r"^```\{solution(?:-start)?\}", text, flags=re.M))
+    n_labelled = len(book.LABEL_RE.findall(text))
+    seen = page.evaluate(MYST_JS, NOTEBOOK)
+    problems = []
+    shown = [re.sub(r"\s+", " ", t) for t in seen["exercises"]]
+    for i, title in enumerate(titles, 1):
+        want = f"Exercise {i} ({title.strip()})" if title.strip() else f"Exercise {i}"
+        if want not in shown:
+            problems.append(f"exercise {i} is not rendered as {want!r} (rendered: {shown})")
+    if len(seen["solutions"]) < n_solutions:
+        problems.append(f"{n_solutions} solutions in the source, {len(seen['solutions'])} rendered")
+    opened = [s["title"] for s in seen["solutions"] if s["open"]]
+    if opened:
+        problems.append(f"solutions shown unfolded: {opened}")
+    numbers = [n for n in seen["equations"] if re.fullmatch(r"\(\d+\)", n)]
+    if len(numbers) < n_labelled:
+        problems.append(f"{n_labelled} labelled equations, only {len(numbers)} equation numbers")
+    if seen["raw"]:
+        problems.append(f"raw MyST directive text visible: {seen['raw'][:3]}")
+    if len(seen["cells"]) == len(nb["cells"]):
+        for i in book.gated_solution_cells(nb):
+            # JupyterLab's placeholder of a collapsed input previews its first line: the rest of
+            # the code and every line the cell printed must stay hidden
+            cell = nb["cells"][i]
+            lines = [line.strip() for line in "".join(cell["source"]).splitlines() if line.strip()]
+            for out in cell.get("outputs", []):
+                printed = out.get("text") or out.get("data", {}).get("text/plain") or ""
+                lines += [line.strip() for line in "".join(printed).splitlines() if line.strip()][:1]
+            shown = [line for line in lines[1:] if line in seen["cells"][i]]
+            if shown:
+                problems.append(f"cell {i} of a gated solution shows its code or output before "
+                                f"the solution is opened: {shown[0][:60]!r}")
+    else:
+        problems.append(f"{len(seen['cells'])} cells on the page, {len(nb['cells'])} in the notebook")
+    bs.COUNTS["MyST exercises checked"] += len(titles)
+    bs.COUNTS["MyST equations numbered"] += len(numbers)
+    return problems
+
+
 # ----------------------------------------------------------------------------- the test
 @pytest.mark.parametrize("entry", list(_params()))
 def test_chapter_runs_and_sliders_respond(browser, lab, entry):
@@ -244,8 +315,22 @@ def test_chapter_runs_and_sliders_respond(browser, lab, entry):
         ready = _wait_until(kernel_ready, 90)
         assert ready, f"{entry}: the kernel did not start (sessions: {lab.api('GET', 'api/sessions')})"
 
+        # the MyST as a learner reads it before running anything (stored outputs shown)
+        page.wait_for_selector(f"{NOTEBOOK} .jp-MarkdownCell .myst", timeout=60_000)
+        problems.extend(myst_problems(page, BOOK / Path(entry).relative_to("book").with_suffix(".ipynb")))
+        shots = bs.ARTIFACTS / "screenshots"
+        shots.mkdir(parents=True, exist_ok=True)
+        first_exercise = page.locator(f"{NOTEBOOK} aside.myst-exercise").first
+        if first_exercise.count():
+            first_exercise.scroll_into_view_if_needed()
+            page.screenshot(path=str(shots / f"jupyterlab__{stem}__exercise.png"))
+
         # Run All, as a reader does it, on a clean slate: clear the stored outputs, then
         # Run menu > Run All Cells; every code cell must then show [1], [2], ... [N]
+        # the folded solution cells hide their prompts: unfold everything (as a learner who
+        # opened the solutions) so that every cell's [n] and output can be checked
+        _click_menu(page, "View", "Expand All Code")
+        _click_menu(page, "View", "Expand All Outputs")
         _click_menu(page, "Edit", "Clear Outputs of All Cells")
         assert _wait_until(lambda: _state(page)["done"] == 0, 10), f"{entry}: outputs not cleared"
         _click_menu(page, "Run", "Run All Cells")
@@ -267,7 +352,8 @@ def test_chapter_runs_and_sliders_respond(browser, lab, entry):
         counts = [int(p[1:-2]) for p in final["prompts"] if re.fullmatch(r"\[\d+\]:", p)]
         if counts != list(range(1, len(final["prompts"]) + 1)) or final["errors"]:
             pytest.fail(f"{entry}: Run All did not finish cleanly in {elapsed:.0f} s: "
-                        f"{final['done']} of {len(final['prompts'])} code cells ran; errors/stderr:\n"
+                        f"{final['done']} of {len(final['prompts'])} code cells ran "
+                        f"(prompts {' '.join(final['prompts'])}); errors/stderr:\n"
                         + "\n".join(final["errors"][:3])[-4000:], pytrace=False)
         bs.COUNTS["notebooks run"] += 1
         bs.COUNTS["cells run"] += final["done"]
@@ -311,8 +397,6 @@ def test_chapter_runs_and_sliders_respond(browser, lab, entry):
                                 f"raised:\n{after['errors'][0][-1000:]}")
             else:
                 bs.COUNTS["sliders responding"] += 1
-        shots = bs.ARTIFACTS / "screenshots"
-        shots.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(shots / f"jupyterlab__{stem}.png"))
         state = _state(page)
         if state and state["errors"] and not any("the callback raised" in p for p in problems):
