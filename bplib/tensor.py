@@ -173,6 +173,39 @@ class Tensor:
             recorder.append(out)
         return out
 
+    @classmethod
+    def from_vjp(cls, value, parents, vjp, saved=(), op: str = "custom") -> "Tensor":
+        """A new operation: its result ``value``, its ``parents`` and its VJP.
+
+        ``vjp(g, *saved)`` must return one gradient (or None) per parent, each of its parent's
+        shape.  This is how every operation of this module is built.
+
+        Parameters
+        ----------
+        value : array_like, the forward result
+        parents : sequence of Tensor
+        vjp : callable ``(g, *saved) -> tuple``
+        saved : tuple, what the VJP needs from the forward pass
+        op : str, a name for the operation
+
+        Examples
+        --------
+        >>> def sin(x):
+        ...     return Tensor.from_vjp(np.sin(x.value), (x,), lambda g, v: (g * np.cos(v),),
+        ...                            saved=(x.value,), op="sin")
+        >>> x = Tensor([0.0, 1.0])
+        >>> sin(x).sum().backward()
+        >>> np.allclose(x.grad, np.cos([0.0, 1.0]))
+        True
+        """
+        parents = tuple(parents)
+        for i, p in enumerate(parents):
+            if not isinstance(p, Tensor):
+                raise TypeError(f"parents[{i}]: expected a Tensor, got {type(p).__name__}")
+        if not callable(vjp):
+            raise TypeError(f"vjp: expected a callable, got {type(vjp).__name__}")
+        return cls._node(_as_array(value, "value"), parents, vjp, tuple(saved), str(op))
+
     # ------------------------------------------------------------------ plain attributes
     @property
     def shape(self) -> tuple:
@@ -631,22 +664,29 @@ def _elementwise(x: Tensor, name: str) -> Tensor:
 
 # ============================================================================ routing: relu, max, where
 @implements("eq-vjp-relu", chapter=_CHAPTER)
-def relu_vjp(g, x):
+def relu_vjp(g, y):
     """VJP of y = max(0, x) entrywise  (eq-vjp-relu, chapter 11): x̄ = ȳ ⊙ [x > 0].
 
     ReLU routes: the gradient passes where the input was positive and stops elsewhere
-    (the derivative at 0 is taken as 0).
+    (the derivative at 0 is taken as 0).  Since y > 0 exactly where x > 0, the forward pass keeps
+    the output y, the array the next layer's matmul keeps anyway.
+
+    Parameters
+    ----------
+    g : ndarray, shape of y
+    y : ndarray, the forward output max(0, x)
 
     Examples
     --------
-    >>> relu_vjp(np.array([5.0, 5.0]), np.array([-1.0, 2.0]))
+    >>> relu_vjp(np.array([5.0, 5.0]), np.array([0.0, 2.0]))
     (array([0., 5.]),)
     """
-    return (g * (x > 0),)
+    return (g * (y > 0),)
 
 
 def _relu(x: Tensor) -> Tensor:
-    return Tensor._node(np.maximum(x.value, 0.0), (x,), relu_vjp, (x.value,), "relu")
+    y = np.maximum(x.value, 0.0)
+    return Tensor._node(y, (x,), relu_vjp, (y,), "relu")
 
 
 def _normalise_axis(axis, ndim: int, name: str) -> tuple:

@@ -16,7 +16,7 @@ from ._validate import as_matrix, positive_int, positive_number
 from .gradcheck import relative_error
 from .tensor import Tensor, no_grad
 
-__all__ = ["tensor_numerical_gradients", "check_tensor_function", "mlp_cost_tensor",
+__all__ = ["tensor_numerical_gradients", "check_tensor_function", "check_vjp", "mlp_cost_tensor",
            "tensor_gradients", "tensor_mlp_params", "tensor_mlp_logits", "train_tensor_mlp",
            "TensorTrainingResult"]
 
@@ -102,6 +102,42 @@ def check_tensor_function(f: Callable, arrays, eps: float = 1e-6) -> float:
     out.backward()
     analytic = [t.grad if t.grad is not None else np.zeros_like(t.value) for t in tensors]
     return relative_error(analytic, tensor_numerical_gradients(f, xs, eps))
+
+
+def check_vjp(f: Callable, arrays, g, vjp_result, eps: float = 1e-6) -> float:
+    """Relative error of a VJP against central differences: is ``vjp_result`` = Jᵀg?
+
+    Jᵀg is the gradient of the scalar ⟨g, f(x)⟩ = Σ g ⊙ f(x) with respect to each input, which
+    central differences give without forming J.
+
+    Parameters
+    ----------
+    f : callable, Tensors -> Tensor of the shape of ``g``
+    arrays : list of array_like, the inputs
+    g : ndarray, the upstream gradient ȳ
+    vjp_result : sequence of ndarray, the VJP's output, one per input
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> from bplib.tensor import mul_vjp
+    >>> x, y, g = np.array([1.0, 2.0]), np.array([3.0, -1.0]), np.array([0.5, 2.0])
+    >>> check_vjp(lambda a, b: a * b, [x, y], g, mul_vjp(g, x, y)) < 1e-9
+    True
+    """
+    g = np.asarray(g, dtype=np.float64)
+    xs = _as_inputs(arrays)
+    result = [np.asarray(r, dtype=np.float64) for r in vjp_result]
+    if len(result) != len(xs):
+        raise ValueError(f"vjp_result: expected one gradient per input ({len(xs)}), got {len(result)}")
+    for i, (r, x) in enumerate(zip(result, xs)):
+        if r.shape != x.shape:
+            raise ValueError(f"vjp_result[{i}]: expected the input's shape {x.shape}, got shape {r.shape}")
+    numeric = tensor_numerical_gradients(lambda *ts: (f(*ts) * g).sum(), xs, eps)
+    return relative_error(result, numeric)
 
 
 # ---------------------------------------------------------------------------- an MLP from engine ops

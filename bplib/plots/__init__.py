@@ -13,3 +13,4 @@ from .graph_diagram import *  # noqa: F401,F403
 from .network_diagram import *  # noqa: F401,F403
 from .attention import *  # noqa: F401,F403
 from .conv import *  # noqa: F401,F403
+from .tensor import *  # noqa: F401,F403

@@ -12,3 +12,4 @@ from .deep import *  # noqa: F401,F403
 from .recurrent import *  # noqa: F401,F403
 from .attention import *  # noqa: F401,F403
 from .conv import *  # noqa: F401,F403
+from .tensor import *  # noqa: F401,F403
