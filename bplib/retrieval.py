@@ -106,6 +106,15 @@ class RetrievalModel:
     O = attention(Q, K, V), logits = O W_oᵀ + b_o, cost C = mean cross-entropy over all queries.
 
     Parameters are W_q, W_k (d, n_keys), W_v (d_v, n_values), W_o (n_values, d_v), b_o (n_values,).
+
+    Examples
+    --------
+    >>> task = generate_retrieval(5, seed=0)
+    >>> model = RetrievalModel.create(seed=0)
+    >>> model.forward(task).shape, model.weights(task).shape
+    ((5, 4, 10), (5, 4, 12))
+    >>> sorted(model.gradients(task)) == sorted(model.params)
+    True
     """
 
     params: dict = field(default_factory=dict)
@@ -190,10 +199,27 @@ def train_retrieval(steps: int = 400, batch_size: int = 64, lr: float = 1.0, d: 
     Every step draws a new batch from :func:`generate_retrieval` (seeded from ``seed``) and takes
     θ ← θ − η ∂C/∂θ.  The same ``seed`` also initialises the model.
 
+    Parameters
+    ----------
+    steps : int          gradient-descent steps (one fresh batch each)
+    batch_size : int     examples per batch
+    lr : float           learning rate η
+    d, d_v : int         width of queries and keys, of values
+    n_pairs, n_keys, n_values, n_queries : int   the task, as in :func:`generate_retrieval`
+    seed : int           initial weights and the sequence of batches
+    test : RetrievalTask, optional   held-out examples to measure accuracy on
+    every : int          record the history every ``every`` steps (and at the last)
+
     Returns
     -------
     (RetrievalModel, RetrievalHistory)  the history holds the batch cost and, if ``test`` is given,
     the accuracy on it, every ``every`` steps.
+
+    Examples
+    --------
+    >>> model, history = train_retrieval(steps=3, every=1)
+    >>> len(history.loss), model.params["Wq"].shape
+    (3, (16, 26))
     """
     steps, batch_size = positive_int(steps, "steps"), positive_int(batch_size, "batch_size")
     lr = positive_number(lr, "lr")
