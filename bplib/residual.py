@@ -169,7 +169,10 @@ class ResidualMLP:
         return len(self.weights)
 
     def _check_X(self, X):
-        return as_matrix(X, "X", cols=self.sizes[0])
+        X = as_matrix(X, "X", cols=self.sizes[0])
+        if self.norm == "batch" and X.shape[0] < 2:
+            raise ValueError(f"X: batch normalisation needs a batch of at least 2 rows, got shape {X.shape}")
+        return X
 
     def _check_Y(self, Y, m):
         Y = as_matrix(Y, "Y", cols=self.sizes[-1])

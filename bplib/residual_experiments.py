@@ -4,7 +4,7 @@
   :class:`bplib.ResidualMLP` (what the chapter's widget draws).
 - :func:`depth_comparison`: train the same architecture plain, residual and normalised from the
   same initial weights, over several seeds; record costs and held-out accuracies.
-- :func:`check_bn_sum_answer`: the exercise check of chapter 14.
+- :func:`check_bn_input_gradient`: the exercise check of chapter 14 (a batch-norm gradient by hand).
 """
 from __future__ import annotations
 
@@ -14,9 +14,11 @@ import numpy as np
 
 from ._validate import as_matrix, positive_int
 
+from .metrics import CheckResult
+from .normalisation import batch_norm_backward
 from .residual import ResidualMLP
 
-__all__ = ["residual_gradient_profile", "DepthResult", "depth_comparison", "VARIANTS"]
+__all__ = ["residual_gradient_profile", "DepthResult", "depth_comparison", "VARIANTS", "check_bn_input_gradient"]
 
 #: the variants compared in chapter 14: name -> (skip, norm)
 VARIANTS = {"plain": (False, None), "residual": (True, None), "residual + batch norm": (True, "batch"),
@@ -103,3 +105,63 @@ def depth_comparison(X_train, Y_train, X_test, labels_test, variants=("plain", "
             accs.append(float(np.mean(net.predict(X_test) == labels_test)))
         results[name] = DepthResult(list(seeds), np.array(costs), np.array(accs), np.array(norms))
     return results
+
+
+def check_bn_input_gradient(answer, x=(1.0, 2.0, 6.0), gamma: float = 2.0, dy=(1.0, 0.0, 0.0)):
+    """Check a hand-computed batch-norm input gradient ∂C/∂x for one feature (chapter 14's exercise).
+
+    The batch is the column ``x`` (m examples, one feature), ``gamma`` its scale and ``dy`` the
+    upstream gradient ∂C/∂y.  The reference is :func:`bplib.batch_norm_backward` with ε = 1e-12
+    (a hand calculation has no ε); an answer within 0.5 % (relative to its largest entry) passes.
+    Answers that match a likely slip (the mean and variance treated as constants, the mean path
+    without the variance path, the unbiased variance) are named in the hint.
+
+    Parameters
+    ----------
+    answer : array_like, shape (m,)
+    x, dy : sequences of m numbers;  gamma : float
+
+    Returns
+    -------
+    CheckResult
+
+    Examples
+    --------
+    >>> check_bn_input_gradient([0.0, 0.0, 0.0]).ok
+    False
+    """
+    x = np.asarray(x, dtype=np.float64).reshape(-1, 1)
+    dy = np.asarray(dy, dtype=np.float64).reshape(-1, 1)
+    if x.shape != dy.shape:
+        raise ValueError(f"x and dy: expected the same length, got {x.shape[0]} and {dy.shape[0]}")
+    g = np.array([float(gamma)])
+    expected = batch_norm_backward(dy, x, g, np.zeros(1), eps=1e-12)[0][:, 0]
+    try:
+        given = np.asarray(answer, dtype=np.float64)
+    except (TypeError, ValueError):
+        return CheckResult(False, f"Not yet: expected {x.shape[0]} numbers, got {answer!r}.")
+    if given.shape != expected.shape:
+        return CheckResult(False, f"Not yet: expected {expected.shape[0]} numbers, one per example, "
+                                  f"got shape {given.shape}.")
+    tol = 5e-3 * np.abs(expected).max()
+    if np.all(np.abs(given - expected) <= tol):
+        return CheckResult(True, f"Right: dx = {np.array2string(expected, precision=4)}; its entries sum to "
+                                 f"zero, as they must.")
+    m = x.shape[0]
+    sigma = x.std()
+    slips = [
+        (g * dy / sigma, "that is γ dy/σ, with μ and σ² treated as constants. Both depend on every x_i: "
+                         "add the paths through μ and through σ²."),
+        (g / sigma * (dy - dy.mean()), "you kept the path through μ but not the one through σ²: "
+                                       "the term −x̂ · mean(dy ⊙ x̂) is missing."),
+        (batch_norm_backward(dy, x, g, np.zeros(1), eps=1e-12)[0] * np.sqrt((m - 1) / m),
+         "this is the answer with the unbiased variance (divide by m − 1); batch norm divides by m."),
+    ]
+    for wrong, hint in slips:
+        if np.all(np.abs(given - wrong[:, 0]) <= tol):
+            return CheckResult(False, "Not yet: " + hint)
+    if abs(given.sum()) > tol:
+        return CheckResult(False, f"Not yet: your entries sum to {given.sum():.4g}, but a batch-norm input "
+                                  f"gradient sums to zero over the batch. Check the mean path.")
+    return CheckResult(False, "Not yet: the entries sum to zero, so the mean path is there; check the "
+                              "variance path, −x̂_i · (1/m) Σ_k dy_k x̂_k, and the factor γ/σ.")

@@ -8,6 +8,7 @@ from .training import *  # noqa: F401,F403
 from .gradcheck import *  # noqa: F401,F403
 from .classification import *  # noqa: F401,F403
 from .deep import *  # noqa: F401,F403
+from .normalisation import *  # noqa: F401,F403
 from .recurrent import *  # noqa: F401,F403
 from .graph_diagram import *  # noqa: F401,F403
 from .network_diagram import *  # noqa: F401,F403

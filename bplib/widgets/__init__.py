@@ -9,6 +9,7 @@ from .training import *  # noqa: F401,F403
 from .gradcheck import *  # noqa: F401,F403
 from .classification import *  # noqa: F401,F403
 from .deep import *  # noqa: F401,F403
+from .normalisation import *  # noqa: F401,F403
 from .recurrent import *  # noqa: F401,F403
 from .attention import *  # noqa: F401,F403
 from .conv import *  # noqa: F401,F403
