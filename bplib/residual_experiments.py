@@ -143,6 +143,8 @@ def check_bn_input_gradient(answer, x=(1.0, 2.0, 6.0), gamma: float = 2.0, dy=(1
     if given.shape != expected.shape:
         return CheckResult(False, f"Not yet: expected {expected.shape[0]} numbers, one per example, "
                                   f"got shape {given.shape}.")
+    if not np.any(given):
+        return CheckResult(False, "Not yet: replace the zeros with your numbers.")
     tol = 5e-3 * np.abs(expected).max()
     if np.all(np.abs(given - expected) <= tol):
         return CheckResult(True, f"Right: dx = {np.array2string(expected, precision=4)}; its entries sum to "

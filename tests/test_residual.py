@@ -201,6 +201,7 @@ def test_check_bn_input_gradient_accepts_hand_answers_and_names_slips():
     assert not mean_only.ok and "σ²" in mean_only.message
     assert not bp.check_bn_input_gradient(right * np.sqrt(2 / 3)).ok
     assert "shape" in bp.check_bn_input_gradient([1.0, 2.0]).message
+    assert "replace the zeros" in bp.check_bn_input_gradient([0.0, 0.0, 0.0]).message
 
 
 # ------------------------------------------------------------------ bad input
