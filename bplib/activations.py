@@ -15,7 +15,7 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from ._validate import as_float_array, as_matrix, lookup, same_shape
+from ._validate import as_float_array, as_matrix, finite_number, lookup, same_shape
 from .registry import implements
 
 __all__ = [
@@ -52,7 +52,7 @@ def _float_array(z):
 
 def _float_matrix(Z, name):
     # as_matrix(Z, name, finite=False) without its cost for the common case, a 2-D float ndarray
-    if type(Z) is np.ndarray and Z.ndim == 2 and Z.dtype.kind == "f":
+    if type(Z) is np.ndarray and Z.ndim == 2 and Z.dtype.kind == "f" and Z.size:
         return Z
     return as_matrix(Z, name, finite=False)
 
@@ -109,7 +109,8 @@ def tanh_prime(z):
     1.0
     """
     t = tanh(z)
-    return 1.0 - t * t
+    with np.errstate(under="ignore"):  # t² of a tiny t is 0, correctly
+        return 1.0 - t * t
 
 
 def relu(z):
@@ -129,13 +130,18 @@ def relu_prime(z):
 def leaky_relu(z, slope: float = LEAKY_SLOPE):
     """Leaky ReLU: z for z > 0, ``slope * z`` otherwise."""
     z = _float_array(z)
-    return np.where(z > 0, z, slope * z).astype(z.dtype, copy=False)
+    if slope is not LEAKY_SLOPE:
+        slope = finite_number(slope, "slope")
+    with np.errstate(under="ignore"):  # slope·z of a tiny z is 0, correctly
+        return np.where(z > 0, z, slope * z).astype(z.dtype, copy=False)
 
 
 @implements("eq-leaky-relu-derivative", chapter="09_vanishing_gradients")
 def leaky_relu_prime(z, slope: float = LEAKY_SLOPE):
     """Derivative of Leaky ReLU: 1 for z > 0, ``slope`` otherwise (eq-leaky-relu-derivative, chapter 09)."""
     z = _float_array(z)
+    if slope is not LEAKY_SLOPE:
+        slope = finite_number(slope, "slope")
     scalar = z.dtype.type  # scalars of z's dtype: no float64 temporary for float32 input
     return np.where(z > 0, scalar(1), scalar(slope))
 
@@ -157,7 +163,8 @@ def _sigmoid_df_from_output(a):
 
 
 def _tanh_df_from_output(a):
-    return 1.0 - a * a
+    with np.errstate(under="ignore"):
+        return 1.0 - a * a
 
 
 def _relu_df_from_output(a):
@@ -261,6 +268,8 @@ def softmax_jacobian(z):
     z = as_float_array(z, "z", finite=False)
     if z.ndim != 1:
         raise ValueError(f"z: expected a 1-D vector of logits of shape (k,), got shape {z.shape}")
+    if z.size == 0:
+        raise ValueError("z: expected at least one logit, got shape (0,)")
     a = softmax(z[None, :])[0]
     return np.diag(a) - np.outer(a, a)
 
@@ -283,4 +292,5 @@ def softmax_backward(A, G):
     A = as_matrix(A, "A")
     G = as_matrix(G, "G")
     same_shape(A, "A", G, "G")
-    return A * (G - (G * A).sum(axis=1, keepdims=True))
+    with np.errstate(under="ignore"):
+        return A * (G - (G * A).sum(axis=1, keepdims=True))

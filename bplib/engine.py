@@ -33,7 +33,7 @@ from numbers import Real
 
 import numpy as np
 
-from ._validate import as_matrix
+from ._validate import as_matrix, network
 from .activations import LEAKY_SLOPE
 from .registry import implements
 
@@ -374,6 +374,7 @@ def _activate(z: Value, name: str) -> Value:
 
 
 def _check_batch(net, X, Y):
+    net = network(net, "net")
     X = as_matrix(X, "X", cols=net.sizes[0])
     Y = as_matrix(Y, "Y", cols=net.sizes[-1])
     if X.shape[0] != Y.shape[0]:
@@ -404,6 +405,7 @@ def mlp_cost_graph(net, X, Y):
     W : list of lists of lists of Value, W[i][j][k] is weight w^{i+1}_jk
     b : list of lists of Value, b[i][j] is bias b^{i+1}_j
     """
+    net = network(net, "net")
     if net.loss_name not in _ENGINE_LOSSES:
         raise ValueError(f"net: the engine supports the losses {', '.join(map(repr, _ENGINE_LOSSES))}, "
                          f"got {net.loss_name!r}")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._validate import _array, check_not_empty
 from .registry import implements
 
 __all__ = ["output_delta", "hidden_delta", "bias_gradient", "weight_gradient"]
@@ -24,13 +25,12 @@ __all__ = ["output_delta", "hidden_delta", "bias_gradient", "weight_gradient"]
 
 def _matrix(x, name: str) -> np.ndarray:
     # fast path for the common case: a 2-D float ndarray
-    if type(x) is np.ndarray and x.ndim == 2 and x.dtype.kind == "f":
+    if type(x) is np.ndarray and x.ndim == 2 and x.dtype.kind == "f" and x.size:
         return x
-    arr = np.asarray(x)
-    if arr.dtype.kind not in "biuf":
-        raise TypeError(f"{name}: expected a 2-D numeric array, got dtype {arr.dtype}")
+    arr = _array(x, name, "a 2-D numeric array")
     if arr.ndim != 2:
         raise ValueError(f"{name}: expected a 2-D array (a batch of rows), got shape {arr.shape}")
+    check_not_empty(arr, name)
     return arr.astype(np.result_type(arr.dtype, np.float32), copy=False)
 
 
@@ -59,7 +59,8 @@ def output_delta(grad_a, df_z):
     if grad_a.shape != df_z.shape:
         raise ValueError(f"grad_a and df_z must have the same shape (m, n_L), "
                          f"got grad_a {grad_a.shape} and df_z {df_z.shape}")
-    return grad_a * df_z
+    with np.errstate(under="ignore"):  # a product below the float range is 0, correctly
+        return grad_a * df_z
 
 
 @implements("eq-bp2", chapter="04_matrix_form")
@@ -93,10 +94,11 @@ def hidden_delta(delta_next, W_next, df_z):
     if df_z.shape != (m, W_next.shape[1]):
         raise ValueError(f"df_z: expected shape {(m, W_next.shape[1])} from delta_next {delta_next.shape} "
                          f"and W_next {W_next.shape}, got df_z {df_z.shape}")
-    delta = delta_next @ W_next
-    if delta.dtype != df_z.dtype:  # mixed dtypes: let numpy promote as usual
-        return delta * df_z
-    delta *= df_z  # in place on the fresh product: one (m, n_l) array, not two
+    with np.errstate(under="ignore"):  # a product below the float range is 0, correctly
+        delta = delta_next @ W_next
+        if delta.dtype != df_z.dtype:  # mixed dtypes: let numpy promote as usual
+            return delta * df_z
+        delta *= df_z  # in place on the fresh product: one (m, n_l) array, not two
     return delta
 
 
@@ -145,4 +147,5 @@ def weight_gradient(delta, A_prev):
     if delta.shape[0] != A_prev.shape[0]:
         raise ValueError(f"delta and A_prev must have the same number of rows m, "
                          f"got delta {delta.shape} and A_prev {A_prev.shape}")
-    return delta.T @ A_prev
+    with np.errstate(under="ignore"):
+        return delta.T @ A_prev

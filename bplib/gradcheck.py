@@ -17,7 +17,7 @@ from typing import Callable
 
 import numpy as np
 
-from ._validate import as_float_array, lookup, positive_number
+from ._validate import as_float_array, callable_, lookup, network, positive_number
 from .metrics import CheckResult
 from .registry import implements
 
@@ -92,6 +92,7 @@ def finite_difference_gradient(f: Callable[[np.ndarray], float], x, eps: float =
     >>> np.round(g, 4).tolist()
     [2.0, -4.0]
     """
+    callable_(f, "f")
     eps = positive_number(eps, "eps")
     scheme = _scheme(scheme)
     dt = _dtype(dtype)
@@ -237,6 +238,7 @@ def check_gradient(f: Callable[[np.ndarray], float], x, grad, eps: float = 1e-6)
     >>> check_gradient(lambda v: float(np.sum(np.sin(v))), x, np.cos(x)) < 1e-7
     True
     """
+    callable_(f, "f")
     x = as_float_array(x, "x")
     grad = as_float_array(grad, "grad", finite=False)
     if grad.shape != x.shape:
@@ -269,6 +271,9 @@ def check_network_gradient(net, X, Y, eps: float = 1e-6) -> float:
     >>> check_network_gradient(net, np.ones((4, 2)), np.zeros((4, 1))) < 1e-7
     True
     """
+    if not all(hasattr(net, a) for a in ("get_params", "loss_at", "flat_gradients")):
+        raise TypeError(f"net: expected a bplib.MLP (or an object with get_params, loss_at and "
+                        f"flat_gradients), got {type(net).__name__}")
     theta = net.get_params()
     numeric = numerical_gradient(lambda t: net.loss_at(t, X, Y), theta, eps)
     return relative_error(net.flat_gradients(X, Y), numeric)
@@ -301,7 +306,7 @@ def numerical_layer_gradient(net, X, Y, layer: int, bias: bool = False, eps: flo
     >>> relative_error(numerical_layer_gradient(net, X, Y, 2), net.gradients(X, Y)[0][1]) < 1e-7
     True
     """
-    L = len(net.weights)
+    L = len(network(net, "net").weights)
     if isinstance(layer, bool) or not isinstance(layer, (int, np.integer)) or not 1 <= layer <= L:
         raise ValueError(f"layer: expected an integer from 1 to {L}, got {layer!r}")
     params = net.biases if bias else net.weights
@@ -336,7 +341,7 @@ def min_distance_to_kink(net, X) -> float:
     >>> min_distance_to_kink(net, np.zeros((1, 2)))   # zero input, zero biases: on the kink
     0.0
     """
-    Zs, _ = net.forward_pass(X)
+    Zs, _ = network(net, "net").forward_pass(X)
     kinked = [Z for i, Z in enumerate(Zs)
               if (net.output if i == len(Zs) - 1 else net.hidden) in _KINKED]
     return float(min(np.abs(Z).min() for Z in kinked)) if kinked else float("inf")

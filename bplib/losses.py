@@ -47,7 +47,7 @@ def _difference(Y_hat, Y):
     common case (two finite float ndarrays of the same 2-D shape); any other input goes through
     :func:`_pair` itself, so errors and messages are unchanged."""
     if not (type(Y_hat) is np.ndarray and type(Y) is np.ndarray and Y_hat.ndim == 2
-            and Y_hat.shape == Y.shape and Y_hat.dtype.kind == "f" and Y.dtype.kind == "f"
+            and Y_hat.shape == Y.shape and Y_hat.size and Y_hat.dtype.kind == "f" and Y.dtype.kind == "f"
             and np.isfinite(Y_hat).all() and np.isfinite(Y).all()):
         Y_hat, Y = _pair(Y_hat, Y)
     return Y_hat - Y

@@ -9,7 +9,8 @@ from typing import Sequence
 
 import numpy as np
 
-from ._validate import as_matrix, lookup
+from ._validate import (as_float_array, as_matrix, check_finite, float_dtype, generator, lookup,
+                        nonnegative_number, positive_number, seed as _check_seed)
 from .activations import get_activation, softmax, softmax_backward
 from .equations import bias_gradient, hidden_delta, output_delta, weight_gradient
 from .regularization import l2_gradient, l2_penalty
@@ -36,7 +37,10 @@ def init_scale(init, n_in: int, n_out: int) -> float:
     """
     if isinstance(init, str):
         return float(lookup(INITS, init, "init")(n_in, n_out))
-    if isinstance(init, (int, float, np.floating)) and np.isfinite(init) and init > 0:
+    if isinstance(init, (bool, np.bool_)) or not isinstance(init, (int, float, np.integer, np.floating)):
+        raise TypeError(f"init: expected one of {', '.join(map(repr, INITS))} or a number > 0, "
+                        f"got {type(init).__name__} {init!r}")
+    if np.isfinite(init) and init > 0:
         return float(init)
     raise ValueError(f"init: expected one of {', '.join(map(repr, INITS))} or a number > 0, got {init!r}")
 
@@ -119,11 +123,12 @@ class MLP:
             raise ValueError(f"loss: 'binary_cross_entropy' needs output='sigmoid', got output={output!r}")
         if output == "softmax" and sizes[-1] < 2:
             raise ValueError(f"sizes: a softmax output needs at least 2 units, got sizes={sizes}")
-        if not (np.isfinite(l2) and l2 >= 0):
-            raise ValueError(f"l2: must be a finite number ≥ 0, got {l2!r}")
-        dtype = np.dtype(dtype)
-        if dtype not in (np.float32, np.float64):
-            raise ValueError(f"dtype: expected float32 or float64, got {dtype}")
+        l2 = nonnegative_number(l2, "l2")
+        dtype = float_dtype(dtype, "dtype")
+        rng = generator(rng, "rng")
+        if rng is None:
+            seed = _check_seed(seed, "seed")
+        init_scale(init, 1, 1)  # an unknown name or a bad scale fails here, before any weight
 
         self.sizes = sizes
         self.hidden, self.output, self.loss_name = hidden, output, loss
@@ -159,7 +164,7 @@ class MLP:
         # True for a finite 2-D ndarray of the network's dtype with ``cols`` columns: exactly the
         # arrays as_matrix would return unchanged, recognised without its Python overhead
         return (type(A) is np.ndarray and A.dtype == self.dtype and A.ndim == 2
-                and A.shape[1] == cols and bool(np.isfinite(A).all()))
+                and A.shape[1] == cols and A.shape[0] > 0 and bool(np.isfinite(A).all()))
 
     def _check_X(self, X):
         if self._is_ready(X, self.sizes[0]):
@@ -257,7 +262,7 @@ class MLP:
         """
         X = self._check_X(X)
         Y = self._check_Y(Y, X.shape[0])
-        with np.errstate(under="ignore"):  # e.g. squares of softmax outputs near 1e-300
+        with np.errstate(under="ignore", over="ignore", invalid="ignore"):  # reported below
             Zs, As = self._forward(X, activate_output=not self._fused)  # fused: from the logits
             if self._fused and self.output == "softmax":
                 data = cross_entropy_from_logits(Zs[-1], Y)
@@ -265,7 +270,10 @@ class MLP:
                 data = binary_cross_entropy_from_logits(Zs[-1], Y)
             else:
                 data = self._loss.value(As[-1], Y)
-            return data + self.l2_penalty()
+            cost = data + self.l2_penalty()
+        if not np.isfinite(cost):
+            self._overflowed(X, Y)
+        return cost
 
     def l2_penalty(self) -> float:
         """(λ/2) Σ_l ‖W^l‖²_F; zero when l2 = 0."""
@@ -317,20 +325,54 @@ class MLP:
         """
         X = self._check_X(X)
         Y = self._check_Y(Y, X.shape[0])
-        with np.errstate(under="ignore"):
+        with np.errstate(under="ignore", over="ignore", invalid="ignore"):  # reported below
             Zs, As = self._forward(X)
-            return self.backward(Zs, As, Y)
+            dWs, dbs = self.backward(Zs, As, Y)
+        if not (all(np.isfinite(dW).all() for dW in dWs) and all(np.isfinite(db).all() for db in dbs)):
+            self._overflowed(X, Y)
+        return dWs, dbs
+
+    def _overflowed(self, X, Y):
+        # finite inputs, non-finite result: the arithmetic left the float range (or the
+        # parameters were made non-finite behind set_params' back)
+        if not self._finite_params():
+            raise ValueError("the network's weights or biases contain NaN or inf; reset them with "
+                             "set_params or build a new MLP")
+        raise ValueError(f"X: the cost or its gradient overflows {self.dtype.name} (largest |X| "
+                         f"{float(np.abs(X).max()):.3g}, largest |Y| {float(np.abs(Y).max()):.3g}, "
+                         f"largest |weight| {max(float(np.abs(W).max()) for W in self.weights):.3g}); "
+                         f"rescale X and Y, e.g. standardise their columns")
+
+    def _finite_params(self):
+        return all(np.isfinite(W).all() for W in self.weights) and all(np.isfinite(b).all() for b in self.biases)
 
     def update(self, dWs, dbs, lr: float) -> None:
-        """Gradient-descent step in place: W ← W − lr·dW, b ← b − lr·db (eq-gd-update)."""
-        if isinstance(lr, np.generic):
-            lr = lr.item()  # a Python number: a float32 network's lr·dW then stays float32
+        """Gradient-descent step in place: W ← W − lr·dW, b ← b − lr·db (eq-gd-update).
+
+        ``lr`` must be a finite number > 0 and every gradient finite, with the shape of its
+        parameter; a rejected step leaves the network unchanged.
+        """
+        lr = positive_number(lr, "lr")
+        checked = {}
         for name, grads, params in (("dWs", dWs, self.weights), ("dbs", dbs, self.biases)):
+            if isinstance(grads, (str, bytes, np.ndarray)) or not hasattr(grads, "__len__"):
+                raise TypeError(f"{name}: expected a list of {len(params)} arrays, one per layer, "
+                                f"got {type(grads).__name__}")
             if len(grads) != len(params):
                 raise ValueError(f"{name}: expected {len(params)} arrays, one per layer, got {len(grads)}")
+            checked[name] = []
             for i, (g, p) in enumerate(zip(grads, params)):
-                if np.shape(g) != p.shape:
-                    raise ValueError(f"{name}[{i}]: expected shape {p.shape}, got shape {np.shape(g)}")
+                g = as_float_array(g, f"{name}[{i}]", finite=False)
+                if g.shape != p.shape:
+                    raise ValueError(f"{name}[{i}]: expected shape {p.shape}, got shape {g.shape}")
+                check_finite(g, f"{name}[{i}]")
+                checked[name].append(g)
+        self._apply_update(checked["dWs"], checked["dbs"], lr)
+
+    def _apply_update(self, dWs, dbs, lr):
+        # the step itself, without checks (train checks its inputs once, up front)
+        if isinstance(lr, np.generic):
+            lr = lr.item()  # a Python number: a float32 network's lr·dW then stays float32
         for W, dW, b, db in zip(self.weights, dWs, self.biases, dbs):
             W -= lr * dW
             b -= lr * db
@@ -341,10 +383,14 @@ class MLP:
         return flatten_params(self.weights, self.biases)
 
     def set_params(self, theta) -> None:
-        """Load a vector produced by :meth:`get_params` into the weights and biases (in place)."""
-        theta = np.asarray(theta)
+        """Load a vector produced by :meth:`get_params` into the weights and biases (in place).
+
+        ``theta`` must be numeric and finite; a rejected vector leaves the network unchanged.
+        """
+        theta = as_float_array(theta, "theta", finite=False)
         if theta.shape != (self.n_params,):
             raise ValueError(f"theta: expected shape ({self.n_params},), got {theta.shape}")
+        check_finite(theta, "theta")
         pos = 0
         for W, b in zip(self.weights, self.biases):
             W[...] = theta[pos:pos + W.size].reshape(W.shape)

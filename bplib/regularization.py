@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._validate import as_float_array, nonnegative_number
 from .registry import implements
 
 __all__ = ["l2_penalty", "l2_gradient"]
@@ -16,9 +17,12 @@ def l2_penalty(weights, lam: float) -> float:
     weights : list of ndarray, weights[i] of shape (n_{i+1}, n_i)
     lam : float, ≥ 0
     """
-    if not (np.isfinite(lam) and lam >= 0):
-        raise ValueError(f"lam: must be a finite number ≥ 0, got {lam!r}")
-    return float(0.5 * lam * sum(np.sum(W * W) for W in weights))
+    lam = nonnegative_number(lam, "lam")
+    if isinstance(weights, (str, bytes, np.ndarray)) or not hasattr(weights, "__iter__"):
+        raise TypeError(f"weights: expected a list of weight matrices, got {type(weights).__name__}")
+    weights = [as_float_array(W, f"weights[{i}]") for i, W in enumerate(weights)]
+    with np.errstate(under="ignore"):
+        return float(0.5 * lam * sum(np.sum(W * W) for W in weights))
 
 
 @implements("eq-l2-gradient", chapter="07_softmax_cross_entropy")
@@ -35,9 +39,9 @@ def l2_gradient(dW, W, lam: float):
     -------
     ndarray, shape (n_l, n_{l-1})
     """
-    dW, W = np.asarray(dW), np.asarray(W)
+    dW, W = as_float_array(dW, "dW", finite=False), as_float_array(W, "W", finite=False)
     if dW.shape != W.shape:
         raise ValueError(f"dW and W must have the same shape, got dW {dW.shape} and W {W.shape}")
-    if not (np.isfinite(lam) and lam >= 0):
-        raise ValueError(f"lam: must be a finite number ≥ 0, got {lam!r}")
-    return dW + lam * W if lam else dW.copy()
+    lam = nonnegative_number(lam, "lam")
+    with np.errstate(under="ignore"):  # a product below the float range is 0, correctly
+        return dW + lam * W if lam else dW.copy()

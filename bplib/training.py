@@ -20,7 +20,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from ._validate import as_matrix, positive_int, positive_number
+from ._validate import as_matrix, callable_, generator, network, positive_int, positive_number
+from ._validate import seed as _check_seed
 from .registry import implements
 
 __all__ = ["History", "TrainingDiverged", "train", "minibatches", "updates_per_epoch", "minibatch_step",
@@ -86,6 +87,8 @@ def minibatches(m: int, batch_size: int, rng: np.random.Generator | None):
     >>> [b.tolist() for b in minibatches(5, 2, None)]
     [[0, 1], [2, 3], [4]]
     """
+    m, batch_size = positive_int(m, "m"), positive_int(batch_size, "batch_size")
+    rng = generator(rng, "rng")
     order = np.arange(m) if rng is None else rng.permutation(m)
     return [order[i:i + batch_size] for i in range(0, m, batch_size)]
 
@@ -109,7 +112,7 @@ def _step(net, Xb, Yb, lr):
     # the update of eq-minibatch-update without argument checks (train checks once, up front)
     Zs, As = net._forward(Xb)
     dWs, dbs = net.backward(Zs, As, Yb)
-    net.update(dWs, dbs, lr)
+    net._apply_update(dWs, dbs, lr)
 
 
 @implements("eq-minibatch-update", chapter="06_training_loops")
@@ -137,6 +140,7 @@ def minibatch_step(net, X_batch, Y_batch, lr: float) -> None:
     >>> net.loss(X[:2], Y[:2]) < before
     True
     """
+    net = network(net, "net")
     lr = positive_number(lr, "lr")
     dWs, dbs = net.gradients(X_batch, Y_batch)
     net.update(dWs, dbs, lr)
@@ -186,14 +190,23 @@ def train(net, X, Y, lr: float, epochs: int, batch_size: int | None = None, seed
     >>> history.examples_seen[-1], history.updates[-1]
     (40, 40)
     """
+    net = network(net, "net")
     lr = positive_number(lr, "lr")
     epochs = positive_int(epochs, "epochs")
+    seed = _check_seed(seed, "seed")
+    if not isinstance(shuffle, (bool, np.bool_)):
+        raise TypeError(f"shuffle: expected True or False, got {shuffle!r}")
+    if track is not None and not isinstance(track, dict):
+        raise TypeError(f"track: expected a dict of name -> callable(net), got {type(track).__name__}")
+    for name, fn in (track or {}).items():
+        callable_(fn, f"track[{name!r}]")
     X = net._check_X(X)
     Y = net._check_Y(Y, X.shape[0])
     m = X.shape[0]
     if batch_size is None:
         batch_size = m
-    if isinstance(batch_size, bool) or int(batch_size) != batch_size or not 1 <= batch_size:
+    if (isinstance(batch_size, (bool, np.bool_)) or not isinstance(batch_size, (int, np.integer))
+            or not 1 <= batch_size):
         raise ValueError(f"batch_size: must be an integer ≥ 1 or None, got {batch_size!r}")
     batch_size = min(int(batch_size), m)
     rng = np.random.default_rng(seed) if (shuffle and batch_size < m) else None
@@ -276,7 +289,7 @@ def training_run(net, X, Y, lr: float, epochs: int, batch_size: int | None = Non
     >>> run.diverged, len(run.history.loss)
     (False, 6)
     """
-    copy = net.copy()
+    copy = network(net, "net").copy()
     try:
         history = train(copy, X, Y, lr=lr, epochs=epochs, batch_size=batch_size, seed=seed, shuffle=shuffle)
     except TrainingDiverged as exc:
@@ -524,7 +537,7 @@ def gradient_norm(net, X, Y) -> float:
     >>> gradient_norm(MLP([2, 3, 1], seed=0), X, Y) > 0
     True
     """
-    return float(np.linalg.norm(net.flat_gradients(X, Y)))
+    return float(np.linalg.norm(network(net, "net").flat_gradients(X, Y)))
 
 
 def batch_gradient_spread(net, X, Y, batch_sizes, epochs: int = 20, seed: int = 0) -> np.ndarray:
@@ -555,6 +568,8 @@ def batch_gradient_spread(net, X, Y, batch_sizes, epochs: int = 20, seed: int = 
     >>> bool(spread[0] > 0.5), bool(spread[1] < 1e-12)
     (True, True)
     """
+    net = network(net, "net")
+    seed = _check_seed(seed, "seed")
     X = net._check_X(X)
     Y = net._check_Y(Y, X.shape[0])
     m = X.shape[0]

@@ -1,0 +1,43 @@
+"""Summarise a mutmut run (called by tests/mutation/run.sh): counts per module and status,
+the survivors not listed as equivalent in tests/mutation/equivalent.txt, and the kill rate."""
+import collections
+import pathlib
+import re
+import sys
+
+work = pathlib.Path(sys.argv[1])
+seconds = int(sys.argv[2]) if len(sys.argv) > 2 else None
+here = pathlib.Path(__file__).resolve().parent
+equivalent = set()
+eq_file = here / "equivalent.txt"
+if eq_file.exists():
+    for line in eq_file.read_text().splitlines():
+        line = line.split("#")[0].strip()
+        if line:
+            equivalent.add(line.split()[0])
+
+counts = collections.Counter()
+per_module = collections.defaultdict(collections.Counter)
+survivors = []
+for line in (work / "results.txt").read_text().splitlines():
+    m = re.match(r"\s*(\S+): (.+)$", line)
+    if not m:
+        continue
+    name, status = m.groups()
+    if status == "survived" and name in equivalent:
+        status = "equivalent"
+    counts[status] += 1
+    per_module[name.split(".x_")[0]][status] += 1
+    if status not in ("killed", "equivalent"):
+        survivors.append((name, status))
+
+for module, c in sorted(per_module.items()):
+    print(f"{module:28s} " + "  ".join(f"{k} {v}" for k, v in sorted(c.items())))
+for name, status in survivors:
+    print(f"  {status:10s} {name}")
+total = sum(counts.values())
+decided = total - counts["equivalent"]
+rate = 100.0 * counts["killed"] / decided if decided else float("nan")
+print(f"mutants {total}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+      + f"; killed {rate:.1f} % of the non-equivalent ones"
+      + (f"; run time {seconds // 60} min {seconds % 60} s" if seconds is not None else ""))
