@@ -106,6 +106,8 @@ class RetrievalModel:
     O = attention(Q, K, V), logits = O W_oᵀ + b_o, cost C = mean cross-entropy over all queries.
 
     Parameters are W_q, W_k (d, n_keys), W_v (d_v, n_values), W_o (n_values, d_v), b_o (n_values,).
+    With ``scale=False`` the scores are Q Kᵀ without the 1/√d (for chapter 15's comparison),
+    computed as attention(√d Q, K, V), and the chain rule multiplies ∂C/∂W_q by √d.
 
     Examples
     --------
@@ -118,19 +120,26 @@ class RetrievalModel:
     """
 
     params: dict = field(default_factory=dict)
+    scale: bool = True
 
     @classmethod
-    def create(cls, n_keys: int = 26, n_values: int = 10, d: int = 16, d_v: int = 16, seed: int = 0):
+    def create(cls, n_keys: int = 26, n_values: int = 10, d: int = 16, d_v: int = 16, seed: int = 0,
+               scale: bool = True):
         """Random N(0, 1) embeddings (unit-variance entries, as in the 1/√d argument) and a
         Xavier-scaled read-out."""
         rng = np.random.default_rng(seed)
         return cls({"Wq": rng.normal(size=(d, n_keys)), "Wk": rng.normal(size=(d, n_keys)),
                     "Wv": rng.normal(size=(d_v, n_values)),
-                    "Wo": rng.normal(size=(n_values, d_v)) / np.sqrt(d_v), "bo": np.zeros(n_values)})
+                    "Wo": rng.normal(size=(n_values, d_v)) / np.sqrt(d_v), "bo": np.zeros(n_values)},
+                   bool(scale))
+
+    def _query_factor(self) -> float:
+        # attention divides by √d; multiplying Q by √d first leaves the scores Q Kᵀ unscaled
+        return 1.0 if self.scale else float(np.sqrt(self.params["Wq"].shape[0]))
 
     def _embed(self, task: RetrievalTask):
         p = self.params
-        Q = p["Wq"].T[task.queries]          # (m, T_q, d)
+        Q = p["Wq"].T[task.queries] * self._query_factor()   # (m, T_q, d)
         K = p["Wk"].T[task.keys]             # (m, T_k, d)
         V = p["Wv"].T[task.values]           # (m, T_k, d_v)
         return Q, K, V
@@ -173,13 +182,14 @@ class RetrievalModel:
         dO = (dZ @ p["Wo"]).reshape(m, T_q, d_v)
         dQ, dK, dV = attention_backward(dO, Q, K, V)
         # an embedding is a one-hot row times Wᵀ, so its gradient scatter-adds into columns
-        grads["Wq"] = dQ.reshape(-1, Q.shape[2]).T @ _one_hot(task.queries.reshape(-1), task.n_keys)
+        grads["Wq"] = (dQ.reshape(-1, Q.shape[2]).T @ _one_hot(task.queries.reshape(-1), task.n_keys)
+                       * self._query_factor())
         grads["Wk"] = dK.reshape(-1, K.shape[2]).T @ _one_hot(task.keys.reshape(-1), task.n_keys)
         grads["Wv"] = dV.reshape(-1, d_v).T @ _one_hot(task.values.reshape(-1), task.n_values)
         return grads
 
     def copy(self) -> "RetrievalModel":
-        return RetrievalModel(copy.deepcopy(self.params))
+        return RetrievalModel(copy.deepcopy(self.params), self.scale)
 
 
 @dataclass
@@ -193,7 +203,7 @@ class RetrievalHistory:
 
 def train_retrieval(steps: int = 400, batch_size: int = 64, lr: float = 1.0, d: int = 16, d_v: int = 16,
                     n_pairs: int = 12, n_keys: int = 26, n_values: int = 10, n_queries: int = 4,
-                    seed: int = 0, test: RetrievalTask | None = None, every: int = 50):
+                    seed: int = 0, test: RetrievalTask | None = None, every: int = 50, scale: bool = True):
     """Train a :class:`RetrievalModel` by mini-batch gradient descent on fresh batches.
 
     Every step draws a new batch from :func:`generate_retrieval` (seeded from ``seed``) and takes
@@ -209,6 +219,7 @@ def train_retrieval(steps: int = 400, batch_size: int = 64, lr: float = 1.0, d: 
     seed : int           initial weights and the sequence of batches
     test : RetrievalTask, optional   held-out examples to measure accuracy on
     every : int          record the history every ``every`` steps (and at the last)
+    scale : bool         divide the scores by √d (``False`` only to measure what the factor does)
 
     Returns
     -------
@@ -223,7 +234,7 @@ def train_retrieval(steps: int = 400, batch_size: int = 64, lr: float = 1.0, d: 
     """
     steps, batch_size = positive_int(steps, "steps"), positive_int(batch_size, "batch_size")
     lr = positive_number(lr, "lr")
-    model = RetrievalModel.create(n_keys, n_values, d, d_v, seed)
+    model = RetrievalModel.create(n_keys, n_values, d, d_v, seed, scale)
     data_rng = np.random.default_rng([seed, 1])
     history = RetrievalHistory()
     for step in range(steps):

@@ -32,9 +32,10 @@ def test_task_bad_arguments(kwargs, match):
         bp.generate_retrieval(**args)
 
 
-def test_model_gradients_match_central_differences():
+@pytest.mark.parametrize("scale", [True, False])
+def test_model_gradients_match_central_differences(scale):
     t = bp.generate_retrieval(4, n_pairs=5, n_keys=7, n_values=4, n_queries=3, seed=2)
-    model = bp.RetrievalModel.create(n_keys=7, n_values=4, d=3, d_v=4, seed=1)
+    model = bp.RetrievalModel.create(n_keys=7, n_values=4, d=3, d_v=4, seed=1, scale=scale)
     grads = model.gradients(t)
     for name, value in model.params.items():
         def cost(x, name=name):
@@ -50,6 +51,17 @@ def test_training_reaches_95_percent_on_held_out_examples():
         model, history = bp.train_retrieval(seed=seed, test=test)
         assert model.accuracy(test) >= 0.95
         assert history.loss[-1] < history.loss[0]
+
+
+def test_unscaled_scores_are_q_dot_k():
+    t = bp.generate_retrieval(3, seed=0)
+    model = bp.RetrievalModel.create(seed=0, scale=False)
+    Q = model.params["Wq"].T[t.queries]
+    K = model.params["Wk"].T[t.keys]
+    S = Q @ K.transpose(0, 2, 1)
+    P = np.exp(S - S.max(axis=2, keepdims=True))
+    np.testing.assert_allclose(model.weights(t), P / P.sum(axis=2, keepdims=True), rtol=1e-12, atol=1e-300)
+    assert model.copy().scale is False
 
 
 def test_trained_model_attends_to_the_matching_key():

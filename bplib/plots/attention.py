@@ -125,26 +125,29 @@ def plot_saturation(dims, scaled, unscaled, ax=None):
     return fig
 
 
-def plot_retrieval_training(histories, labels=None, ax=None):
+def plot_retrieval_training(histories, labels=None, ax=None, **line_kwargs):
     """Held-out accuracy of the retrieval model against the training step, one line per run.
 
     Parameters
     ----------
     histories : sequence of RetrievalHistory
-    labels : sequence of str, optional
+    labels : sequence of str (or None entries), optional
+    ax : matplotlib Axes, optional    draw on it (e.g. a second group of runs)
+    **line_kwargs : passed to ``ax.plot`` (e.g. ``color``, ``linestyle``)
 
     Returns
     -------
     matplotlib Axes
     """
     ax = axes_or_new(ax, (6.0, 3.6))
+    line_kwargs.setdefault("marker", ".")
     for n, h in enumerate(histories):
-        ax.plot(h.steps, h.accuracy, marker=".", label=labels[n] if labels else None)
+        ax.plot(h.steps, h.accuracy, label=labels[n] if labels else None, **line_kwargs)
     ax.axhline(0.95, color="0.5", linestyle="--", linewidth=1)
     ax.set_xlabel("gradient-descent step (batch of 64 examples)")
     ax.set_ylabel("held-out accuracy")
     ax.set_ylim(0, 1.02)
-    if labels:
+    if labels and any(labels):
         ax.legend(fontsize=8)
     return ax
 
