@@ -25,12 +25,14 @@ from ._validate import as_matrix, as_float_array, positive_int
 from .activations import softmax
 from .losses import one_hot
 from .mlp import MLP
+from .registry import implements
 from .training import History, train
 
 __all__ = [
     "accuracy", "error_rate", "confusion_matrix", "misclassified",
     "class_probability_grid", "train_classifier", "layer_activations",
     "CheckResult", "check_softmax_delta", "check_per_class_recall",
+    "sigmoid_mse_delta", "sigmoid_mse_weight_gradient",
 ]
 
 
@@ -290,6 +292,70 @@ def layer_activations(net, X) -> list[np.ndarray]:
     [(1, 3), (1, 2)]
     """
     return [A.copy() for A in net.forward_pass(X)[1][1:]]
+
+
+# ---------------------------------------------------------------------------- chapter 08's equations
+def _outputs_and_targets(A, Y):
+    A = as_matrix(A, "A")
+    Y = as_matrix(Y, "Y")
+    if A.shape != Y.shape:
+        raise ValueError(f"Y: expected the shape of A, {A.shape}, got shape {Y.shape}")
+    return A, Y
+
+
+@implements("eq-digits-mse-delta", chapter="08_digits")
+def sigmoid_mse_delta(A, Y) -> np.ndarray:
+    """Per-example output delta of sigmoid outputs with the squared error  (eq-digits-mse-delta, chapter 08).
+
+    δ_j = ∂C_x/∂z_j = (a_j − y_j) a_j (1 − a_j) for C_x = ½‖a − y‖², a = σ(z): the factor
+    a_j (1 − a_j) = σ'(z_j) vanishes when an output saturates.  (The cross-entropy's delta a − y
+    of softmax outputs is eq-ce-softmax-delta, :func:`bplib.softmax_cross_entropy_delta`.)
+
+    Parameters
+    ----------
+    A : ndarray, shape (m, k)   sigmoid outputs, one example per row
+    Y : ndarray, shape (m, k)   targets
+
+    Returns
+    -------
+    ndarray, shape (m, k): row i is the delta of example i (not divided by m).
+
+    Examples
+    --------
+    >>> sigmoid_mse_delta(np.array([[0.5, 0.5]]), np.array([[1.0, 0.0]]))
+    array([[-0.125,  0.125]])
+    """
+    A, Y = _outputs_and_targets(A, Y)
+    return (A - Y) * A * (1.0 - A)
+
+
+@implements("eq-digits-sigmoid-mse-gradient", chapter="08_digits")
+def sigmoid_mse_weight_gradient(A, Y, X) -> np.ndarray:
+    """∂C/∂W of a network without hidden layer, sigmoid outputs and the squared error  (eq-digits-sigmoid-mse-gradient, chapter 08).
+
+    Per example ∂C_x/∂w_jk = (a_j − y_j) a_j (1 − a_j) x_k; for a batch of m examples the cost is
+    the mean, so ∂C/∂W = (1/m) Σ_x δ_x x^T = Δ^T X with Δ = sigmoid_mse_delta(A, Y) / m.
+
+    Parameters
+    ----------
+    A : ndarray, shape (m, k)     the outputs σ(X W^T + b)
+    Y : ndarray, shape (m, k)     targets
+    X : ndarray, shape (m, n)     inputs
+
+    Returns
+    -------
+    ndarray, shape (k, n), the shape of W.
+
+    Examples
+    --------
+    >>> sigmoid_mse_weight_gradient(np.array([[0.5]]), np.array([[1.0]]), np.array([[2.0, 0.0]]))
+    array([[-0.25,  0.  ]])
+    """
+    A, Y = _outputs_and_targets(A, Y)
+    X = as_matrix(X, "X")
+    if X.shape[0] != A.shape[0]:
+        raise ValueError(f"X: expected {A.shape[0]} rows, one per row of A, got shape {X.shape}")
+    return (sigmoid_mse_delta(A, Y) / A.shape[0]).T @ X
 
 
 # ---------------------------------------------------------------------------- exercise checks

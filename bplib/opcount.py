@@ -340,6 +340,21 @@ def check_multiply_adds(answer, sizes: Sequence[int], m: int = 1, which: str = "
     if given == expected:
         return CheckResult(True, f"Right: the {which.replace('_', ' ')} pass of {list(sizes)} with m = {m} "
                                  f"costs {expected:,} multiply-adds.")
+    sizes_list = _sizes(sizes)
+    F = forward_multiply_adds(sizes_list, m)
+    first = m * sizes_list[0] * sizes_list[1]
+    slips = [(expected / m, "that is the count for a single example; every example of the batch "
+                            f"repeats it, so multiply by m = {m}.") if m > 1 else None,
+             (parameter_count(sizes_list) * m, "that counts the biases too; adding a bias is "
+                                               "elementwise, not a multiply-add.")]
+    if which == "backward":
+        slips += [(2 * F, "that is 2F: no delta is needed for the input layer, so the product "
+                          f"Δ¹W¹ ({first:,} multiply-adds) is never computed."),
+                  (F, "those are the weight gradients alone; every layer above the first also "
+                      "needs Δ^l W^l to start the delta of the layer below.")]
+    for wrong, hint in (s for s in slips if s is not None):
+        if given == wrong and wrong != expected:
+            return CheckResult(False, "Not yet: " + hint)
     hint = "too many" if given > expected else "too few"
     return CheckResult(False, f"Not yet: {given:,.0f} is {hint}. Count one multiply-add per entry of "
                               f"each weight matrix and per example; which products does the input layer skip?")

@@ -236,3 +236,36 @@ def test_check_per_class_recall():
         bp.check_per_class_recall([1, 1], np.ones((2, 3)))
     with pytest.raises(ValueError, match=r"C: every class needs at least one example"):
         bp.check_per_class_recall([1, 1], np.array([[1, 0], [0, 0]]))
+
+
+# ---------------------------------------------------------------------------- chapter 08's equations
+def test_sigmoid_mse_weight_gradient_matches_central_differences_and_the_mlp():
+    rng = np.random.default_rng(8)
+    net = bp.MLP([6, 4], output="sigmoid", loss="mse", seed=2)
+    X, Y = rng.random((7, 6)), bp.one_hot(rng.integers(0, 4, 7), 4)
+    analytic = bp.sigmoid_mse_weight_gradient(net.forward(X), Y, X)
+    numeric = bp.numerical_layer_gradient(net, X, Y, 1)
+    assert bp.relative_error(analytic, numeric) < 1e-7
+    assert bp.relative_error(analytic, net.gradients(X, Y)[0][0]) < 1e-12
+    assert bp.relative_error(bp.sigmoid_mse_weight_gradient(net.forward(X), Y, X), -numeric) > 0.99   # sign matters
+
+
+def test_sigmoid_mse_delta_is_dC_dz_and_vanishes_when_saturated():
+    z = np.array([-6.0, 0.3, 6.0])
+    y = np.array([1.0, 0.0, 0.0])
+
+    def cost(v):
+        return 0.5 * float(np.sum((bp.sigmoid(v) - y) ** 2))
+
+    delta = bp.sigmoid_mse_delta(bp.sigmoid(z)[None, :], y[None, :])[0]
+    assert bp.relative_error(delta, bp.numerical_gradient(cost, z)) < 1e-8
+    assert abs(delta[0]) < 0.003                      # confidently wrong, yet almost no gradient
+
+
+def test_chapter_08_equations_reject_bad_shapes():
+    with pytest.raises(ValueError, match=r"Y: expected the shape of A, \(2, 3\), got shape \(2, 2\)"):
+        bp.sigmoid_mse_delta(np.zeros((2, 3)), np.zeros((2, 2)))
+    with pytest.raises(ValueError, match=r"X: expected 2 rows, one per row of A, got shape \(3, 4\)"):
+        bp.sigmoid_mse_weight_gradient(np.zeros((2, 3)), np.zeros((2, 3)), np.zeros((3, 4)))
+    with pytest.raises(ValueError, match=r"A"):
+        bp.sigmoid_mse_delta(np.zeros(3), np.zeros(3))

@@ -140,7 +140,13 @@ def test_check_multiply_adds():
     assert bp.check_multiply_adds(79_400, [784, 100, 10], which="forward").ok
     assert bp.check_multiply_adds(80_400, [784, 100, 10], which="backward").ok
     wrong = bp.check_multiply_adds(2 * 79_400, [784, 100, 10], which="backward")
-    assert not wrong.ok and "too many" in repr(wrong)
+    assert not wrong.ok and "2F" in repr(wrong) and "input layer" in repr(wrong)
+    assert "too many" in repr(bp.check_multiply_adds(200_000, [784, 100, 10], which="backward"))
+    # the likely slips are named
+    assert "weight gradients alone" in bp.check_multiply_adds(79_400, [784, 100, 10], which="backward").message
+    assert "biases" in bp.check_multiply_adds(79_510, [784, 100, 10], which="forward").message
+    assert "multiply by m = 4" in bp.check_multiply_adds(79_400, [784, 100, 10], m=4, which="forward").message
+    assert bp.check_multiply_adds(4 * 79_400, [784, 100, 10], m=4, which="forward").ok
     assert not bp.check_multiply_adds("many", [2, 1]).ok
 
 
