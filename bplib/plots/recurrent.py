@@ -48,13 +48,13 @@ def plot_unrolled_rnn(T: int = 4, ax=None):
         if t > 0:
             _box(ax, (1.5 * t, -0.2), f"$x_{t}$", "#dbe9f6")
             _arrow(ax, (1.5 * t, -0.2), (1.5 * t, 1.0), text="$W_x$", offset=(0.25, 0.0))
-            _arrow(ax, (1.5 * (t - 1), 1.0), (1.5 * t, 1.0), text="$W_h$")
-            _arrow(ax, (1.5 * t, 1.0), (1.5 * (t - 1), 1.0), colour="#c0392b", ls="--",
-                   text=r"$\cdot\,\partial h_{%d}/\partial h_{%d}$" % (t, t - 1), offset=(0.0, -0.45))
+            _arrow(ax, (1.5 * (t - 1), 1.1), (1.5 * t, 1.1), text="$W_h$", offset=(0.0, 0.14))
+            _arrow(ax, (1.5 * t, 0.9), (1.5 * (t - 1), 0.9), colour="#c0392b", ls="--",
+                   text=r"$\partial h_{%d}/\partial h_{%d}$" % (t, t - 1), offset=(0.0, -0.2))
     _box(ax, (1.5 * (T + 1), 1.0), "$C$", "#e6d3ee")
-    _arrow(ax, (1.5 * T, 1.0), (1.5 * (T + 1), 1.0))
-    _arrow(ax, (1.5 * (T + 1), 1.0), (1.5 * T, 1.0), colour="#c0392b", ls="--",
-           text=r"$\partial C/\partial h_{%d}$" % T, offset=(0.0, -0.45))
+    _arrow(ax, (1.5 * T, 1.1), (1.5 * (T + 1), 1.1))
+    _arrow(ax, (1.5 * (T + 1), 0.9), (1.5 * T, 0.9), colour="#c0392b", ls="--",
+           text=r"$\partial C/\partial h_{%d}$" % T, offset=(0.0, -0.2))
     ax.set_xlim(-0.6, 1.5 * (T + 1) + 0.6)
     ax.set_ylim(-0.7, 1.6)
     ax.set_aspect("equal")
@@ -77,16 +77,16 @@ def plot_jacobian_norms(norms_by_radius: dict, ax=None, title: str | None = None
     matplotlib Axes
     """
     ax = axes_or_new(ax, (6.0, 4.0))
-    cmap = plt.get_cmap("coolwarm")
     radii = sorted(norms_by_radius)
-    for j, rho in enumerate(radii):
+    for rho in radii:
         norms = np.asarray(norms_by_radius[rho], dtype=float)
         if norms.ndim != 1:
             raise ValueError(f"norms_by_radius[{rho}]: expected a 1-D array of norms, got shape {norms.shape}")
         lags = np.arange(norms.size)
         shown = np.where(norms > 0, norms, np.nan)
-        colour = cmap(0.1 + 0.8 * j / max(len(radii) - 1, 1))
-        ax.semilogy(lags, shown, lw=2, color=colour, label=f"ρ(W_h) = {rho:g}")
+        colour = "#2e86ab" if rho < 1 else ("k" if rho == 1 else "#d1495b")
+        ax.semilogy(lags, shown, lw=2, color=colour, label=f"ρ(W_h) = {rho:g}",
+                    ls="-" if rho != 1 else "--")
     ax.axhline(1.0, color="k", lw=0.7, ls=":")
     ax.set_xlabel("lag k = T − t (steps)")
     ax.set_ylabel("‖∂h_T/∂h_t‖₂ (log scale)")
@@ -156,9 +156,10 @@ def plot_recall_accuracy(lags, accuracy: dict, chance: float | None = None, ax=N
         if acc.ndim != 2 or acc.shape[0] != lags.size:
             raise ValueError(f"accuracy[{cell!r}]: expected shape ({lags.size}, n_seeds), got shape {acc.shape}")
         colour = CELL_COLOURS.get(cell, f"C{j}")
-        shift = (j - 0.5 * (len(accuracy) - 1)) * 0.6
-        for s in range(acc.shape[1]):
-            ax.plot(lags + shift, acc[:, s], "o", color=colour, alpha=0.55, ms=5)
+        shift = (j - 0.5 * (len(accuracy) - 1)) * 1.2
+        n_seeds = acc.shape[1]
+        for s in range(n_seeds):                   # seeds side by side, so that equal values stay visible
+            ax.plot(lags + shift + 0.35 * (s - 0.5 * (n_seeds - 1)), acc[:, s], "o", color=colour, alpha=0.6, ms=5)
         ax.plot(lags + shift, acc.mean(axis=1), "-", color=colour, lw=2,
                 label=f"{cell.upper()} (dots: {acc.shape[1]} seeds, line: mean)")
     if chance is not None:
