@@ -113,3 +113,14 @@ def test_figures_label_their_axes():
     with pytest.raises(ValueError, match="P: expected a 2-D"):
         bpp.plot_attention_map(np.ones(3))
     plt.close("all")
+
+
+def test_attention_scale_widget_builds():
+    import ipywidgets
+    import matplotlib.pyplot as plt
+    import bplib.widgets as bpw
+    box = bpw.attention_scale_widget(d=64)
+    assert isinstance(box, ipywidgets.VBox)
+    log_d, scaled, draw = box.children[0].children
+    assert log_d.value == 6 and scaled.value is True
+    plt.close("all")
