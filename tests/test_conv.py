@@ -403,3 +403,14 @@ def test_non_finite_and_non_numeric_input():
         bp.conv2d(X, np.zeros((1, 1, 2, 2)), np.zeros(1))
     with pytest.raises(TypeError):
         bp.conv2d("image", np.zeros((1, 1, 2, 2)), np.zeros(1))
+
+
+# ---------------------------------------------------------------------------- docstrings
+@pytest.mark.parametrize("name", ["conv", "cnn"])
+def test_docstring_examples_run(name):
+    import doctest
+    import importlib
+
+    module = importlib.import_module(f"bplib.{name}")
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS, report=False)
+    assert result.attempted > 0 and result.failed == 0, f"{result.failed} of {result.attempted} examples fail"
