@@ -143,7 +143,7 @@ def batch_norm_backward_graph(dY, X, gamma, beta, eps: float = 1e-5):
     --------
     >>> X = np.array([[1.0], [2.0], [4.0]])
     >>> dX, dg, db = batch_norm_backward_graph(np.array([[1.0], [0.0], [0.0]]), X, np.ones(1), np.zeros(1))
-    >>> abs(dX.sum()) < 1e-12
+    >>> bool(abs(dX.sum()) < 1e-12)
     True
     """
     dY, X, gamma, beta, eps = _check(X, gamma, beta, eps, axis=0, dY=dY)
@@ -198,7 +198,7 @@ def batch_norm_backward(dY, X, gamma, beta, eps: float = 1e-5):
     --------
     >>> X = np.array([[1.0, 0.0], [2.0, 5.0], [4.0, 1.0]])
     >>> dX, dg, db = batch_norm_backward(np.ones((3, 2)), X, np.ones(2), np.zeros(2))
-    >>> np.abs(dX).max() < 1e-12, db.tolist()
+    >>> bool(np.abs(dX).max() < 1e-12), db.tolist()
     (True, [3.0, 3.0])
     """
     dY, X, gamma, beta, eps = _check(X, gamma, beta, eps, axis=0, dY=dY)
@@ -257,7 +257,7 @@ def layer_norm_backward(dY, X, gamma, beta, eps: float = 1e-5):
     --------
     >>> dX, dg, db = layer_norm_backward(np.ones((2, 3)), np.array([[1.0, 2.0, 4.0], [0.0, 1.0, 0.0]]),
     ...                                  np.ones(3), np.zeros(3))
-    >>> np.abs(dX).max() < 1e-12, db.tolist()
+    >>> bool(np.abs(dX).max() < 1e-12), db.tolist()
     (True, [2.0, 2.0, 2.0])
     """
     dY, X, gamma, beta, eps = _check(X, gamma, beta, eps, axis=1, dY=dY)

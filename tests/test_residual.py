@@ -229,3 +229,40 @@ def test_bad_input_raises_naming_argument_and_shapes():
         net.gradients(np.ones((5, 4)), np.ones((4, 3)))
     with pytest.raises(ValueError, match=r"X: batch normalisation needs a batch of at least 2 rows"):
         bp.ResidualMLP(4, 3, 2, 3, norm="batch").forward(np.ones((1, 4)))
+
+
+# ------------------------------------------------------------------ docstrings
+@pytest.mark.parametrize("name", ["normalisation", "residual", "residual_experiments"])
+def test_docstring_examples_run_and_public_names_are_exported(name):
+    import doctest
+    import importlib
+    module = importlib.import_module(f"bplib.{name}")
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS, report=False)
+    assert result.attempted > 0 and result.failed == 0
+    for public in module.__all__:
+        assert getattr(bp, public) is getattr(module, public)
+        assert getattr(module, public).__doc__ or not callable(getattr(module, public))
+
+
+# ------------------------------------------------------------------ figures and widget
+def test_figures_have_labelled_axes_and_the_widget_builds():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import bplib.plots as bpp
+    import bplib.widgets as bpw
+
+    ax = bpp.plot_batch_norm_graph()
+    assert ax.get_xlabel()
+    X, Y = data(m=20, n_in=4, n_out=3, seed=2)
+    res = bp.depth_comparison(X, Y, X, Y.argmax(axis=1), variants=("plain", "residual"), seeds=(0,),
+                              n_blocks=2, width=4, lr=0.1, epochs=1, batch_size=10)
+    fig = bpp.plot_depth_comparison(res)
+    left, right = fig.axes
+    assert left.get_yscale() == "log" and left.get_xlabel() and left.get_ylabel()
+    assert right.get_xlabel() == "epoch" and right.get_ylabel()
+    assert len(right.get_lines()) == 3                 # one line per variant and seed, plus ln 10
+    plt.close("all")
+    box = bpw.residual_profile_widget(X, Y, n_blocks=2, width=4)
+    assert box.children
+    plt.close("all")

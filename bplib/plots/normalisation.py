@@ -44,11 +44,20 @@ def plot_batch_norm_graph(ax=None):
     """
     ax = axes_or_new(ax, (13.0, 3.2))
     forks = {"X", "xc"}
+    half_w, half_h = 0.76, 0.34          # a little outside the boxes drawn below
+
+    def on_border(x, y, dx, dy):
+        # where the ray from a box centre (x, y) in direction (dx, dy) leaves the box
+        t = min(half_w / abs(dx) if dx else np.inf, half_h / abs(dy) if dy else np.inf)
+        return x + t * dx, y + t * dy
+
     for a, b in _BN_EDGES:
         (x0, y0, _), (x1, y1, _) = _BN_NODES[a], _BN_NODES[b]
-        ax.annotate("", xy=(x1, y1), xytext=(x0, y0),
+        start = on_border(x0, y0, x1 - x0, y1 - y0)
+        end = on_border(x1, y1, x0 - x1, y0 - y1)
+        ax.annotate("", xy=end, xytext=start,
                     arrowprops=dict(arrowstyle="->", lw=1.4, color="#d1495b" if a in forks else "0.4",
-                                    shrinkA=26, shrinkB=26))
+                                    shrinkA=0, shrinkB=0))
     for name, (x, y, label) in _BN_NODES.items():
         leaf = name in ("X", "gamma")
         ax.add_patch(FancyBboxPatch((x - 0.72, y - 0.3), 1.44, 0.6, boxstyle="round,pad=0.04",
