@@ -182,7 +182,8 @@ def train_cnn(net: SmallCNN, X, Y, lr: float = 0.1, epochs: int = 20, batch_size
     -------
     list of float, length epochs + 1 (the cost before training first)
     """
-    lr, epochs, batch_size = positive_number(lr, "lr"), positive_int(epochs, "epochs"), positive_int(batch_size, "batch_size")
+    lr, epochs = positive_number(lr, "lr"), positive_int(epochs, "epochs")
+    batch_size = positive_int(batch_size, "batch_size")
     X = as_images(X, net.image_size)
     Y = as_matrix(Y, "Y", rows=X.shape[0], cols=net.n_classes)
     rng = np.random.default_rng(seed)
@@ -240,7 +241,8 @@ def check_conv_output_size(answer, n: int, k: int, stride: int = 1, padding: int
         hints.append("round down: a window that would stick out of the padded input is not used")
     if value == (n + 2 * padding - k) / stride + 1:
         hints.append("round (n + 2p − k)/s down before adding 1")
-    hint = "; ".join(hints) if hints else "count the windows: the first starts at 0, each next one s further, the last must end inside the padded input"
+    hint = "; ".join(hints) if hints else ("count the windows: the first starts at 0, each next one s further, "
+                                           "the last must end inside the padded input")
     return f"Not yet: {hint}."
 
 
@@ -269,6 +271,11 @@ def check_correlate1d_gradients(dx, dw, dy, x, w) -> str:
 
 
 # ---------------------------------------------------------------------------- planted slips
+def _slip_args(X, W, dY):
+    return (_array(X, "X", 4, "(m, C_in, H, W)"), _array(W, "W", 4, "(C_out, C_in, kh, kw)"),
+            _array(dY, "dY", 4, "(m, C_out, H_out, W_out)"))
+
+
 def input_grad_unflipped(dY, X, W, stride: int = 1, padding: int = 0):
     """A slip: the input gradient as a full correlation with the kernel *not* flipped."""
     W = _array(W, "W", 4, "(C_out, C_in, kh, kw)")
@@ -277,7 +284,7 @@ def input_grad_unflipped(dY, X, W, stride: int = 1, padding: int = 0):
 
 def kernel_grad_overwritten(dY, X, W, stride: int = 1, padding: int = 0):
     """A slip: the loop assigns (``=``) each position's contribution to ∂C/∂W instead of adding it."""
-    X, W, dY = _array(X, "X", 4, "(m, C_in, H, W)"), _array(W, "W", 4, "(C_out, C_in, kh, kw)"), _array(dY, "dY", 4, "(m, C_out, H_out, W_out)")
+    X, W, dY = _slip_args(X, W, dY)
     Xp = np.pad(X, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
     kh, kw = W.shape[2:]
     s = stride
@@ -292,7 +299,7 @@ def kernel_grad_overwritten(dY, X, W, stride: int = 1, padding: int = 0):
 def kernel_grad_transposed_im2col(dY, X, W, stride: int = 1, padding: int = 0):
     """A slip: ∂C/∂W from an im2col matrix whose windows are flattened column by column
     (kernel column index first), while ``W.reshape`` flattens row by row."""
-    X, W, dY = _array(X, "X", 4, "(m, C_in, H, W)"), _array(W, "W", 4, "(C_out, C_in, kh, kw)"), _array(dY, "dY", 4, "(m, C_out, H_out, W_out)")
+    X, W, dY = _slip_args(X, W, dY)
     C_out, C_in, kh, kw = W.shape
     cols = im2col(X, kh, kw, stride, padding).reshape(C_in, kh, kw, -1)
     cols_t = cols.transpose(0, 2, 1, 3).reshape(C_in * kh * kw, -1)    # windows flattened column-major
