@@ -303,9 +303,37 @@ def check_backward(backward: Callable) -> CheckResult:
     wrong = [name for name, err in worst.items() if err >= PASS_THRESHOLD]
     if not wrong:
         return CheckResult(True, f"Right: every gradient passes the check (relative errors: {table}).")
+    return CheckResult(False, f"Not yet: relative errors {table}. {_backward_hint(backward, wrong)}")
+
+
+def _backward_hint(backward: Callable, wrong: list[str]) -> str:
+    """The likely slip behind a failing backward pass, read off its gradients on the square problem."""
+    m = 5
+    params, X, Y = tiny_net_problem((3, 3, 3), m)
+    claimed = _returned_gradients(backward, params, X, Y)
+    true = tiny_net_backward(*params, X, Y)
+
+    def all_close(factor):
+        return all(np.allclose(c, factor * t, rtol=1e-6, atol=1e-12) for c, t in zip(claimed, true))
+
+    if all(not np.any(c) for c in claimed):
+        return "Your function returns zeros: fill in the gradients, starting with the output delta (BP1)."
+    if all_close(-1.0):
+        return "Every gradient has the wrong sign: the output delta starts from A2 − Y, not Y − A2."
+    if all_close(float(m)):
+        return ("Every gradient is m times too large (m is the batch size, 6 and 5 in the two problems): "
+                "the cost is the mean over the batch, so the output delta carries a factor 1/m.")
     if len(wrong) == len(PARAMETER_NAMES):
-        hint = "Every gradient is off: start with the output delta, which all of them inherit."
-    else:
-        hint = (f"Wrong: {', '.join(wrong)}. A wrong delta spoils its own layer's gradients and "
-                f"those of every layer before it.")
-    return CheckResult(False, f"Not yet: relative errors {table}. {hint}")
+        return "Every gradient is off: start with the output delta (BP1), which all of them inherit."
+    if set(wrong) == {"W1", "b1"}:
+        return ("The output layer is right, the hidden layer is not: check the hidden delta (BP2), "
+                "Δ1 = (Δ2 W2) ⊙ tanh'(Z1) with tanh'(Z1) = 1 − A1², and W2 not transposed.")
+    if wrong in (["W1"], ["W2"]):
+        layer = wrong[0][1]
+        below = "X" if layer == "1" else "A1"
+        return (f"Only dW{layer} is wrong, so its delta is right: (BP4) multiplies the transposed delta "
+                f"with the activation of the layer below, {below}.")
+    if all(name.startswith("b") for name in wrong):
+        return "Only bias gradients are wrong: (BP3) sums the delta over the rows of the batch."
+    return (f"Wrong: {', '.join(wrong)}. A wrong delta spoils its own layer's gradients and "
+            f"those of every layer before it.")

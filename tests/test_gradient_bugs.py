@@ -148,15 +148,18 @@ def only_layer_one_wrong(W1, b1, W2, b2, X, Y):
 
 
 @pytest.mark.parametrize("backward, expected", [
-    (zeros, "Every gradient is off"),
-    (only_layer_one_wrong, "Wrong: W1."),
+    (zeros, "returns zeros"),
+    (only_layer_one_wrong, "Only dW1 is wrong"),
+    (bp.PLANTED_BUGS["wrong sign"], "wrong sign: the output delta starts from A2 − Y"),
+    (bp.PLANTED_BUGS["missing 1/m"], "m times too large"),
+    (bp.PLANTED_BUGS["sigmoid derivative used for tanh"], "check the hidden delta (BP2)"),
     (lambda *args: bp.tiny_net_backward(*args)[:3], "it must return four arrays (dW1, db1, dW2, db2)"),
     (lambda W1, b1, W2, b2, X, Y: (W1.T, b1, W2, b2), "dW1 must have the shape of W1, (4, 2); got shape (2, 4)"),
     (lambda W1, b1, W2, b2, X, Y: ("a", b1, W2, b2), "dW1 must be a numeric array, got dtype <U1"),
     (lambda *args: 1 / 0, "calling your function raised ZeroDivisionError"),
     (bp.PLANTED_BUGS["wrong transpose"], "no matrix of this network is square"),
     ("my_backward", "pass your function itself, got str"),
-], ids=["zeros", "one block", "three outputs", "transposed", "text", "raises", "bug: transpose", "not callable"])
+], ids=["zeros", "one block", "bug: sign", "bug: 1/m", "bug: sigmoid derivative", "three outputs", "transposed", "text", "raises", "bug: transpose", "not callable"])
 def test_check_backward_rejects_wrong_backward_passes_with_a_message(backward, expected):
     result = bp.check_backward(backward)
     assert not result.ok and not bool(result)
@@ -167,4 +170,4 @@ def test_check_backward_message_lists_every_block():
     message = bp.check_backward(bp.PLANTED_BUGS["dropped activation derivative"]).message
     for name in bp.PARAMETER_NAMES:
         assert f"{name} " in message
-    assert "W2 < 1e-08" in message and "Wrong: W1, b1." in message
+    assert "W2 < 1e-08" in message and "the hidden layer is not" in message
