@@ -127,9 +127,9 @@ class Tensor:
         ∂C/∂(this tensor), same shape as ``value``, filled by :meth:`backward`.
     op : str
         The operation that produced the tensor ("" for a leaf).
-    parents : tuple of Tensor
-    saved : tuple
-        What the VJP needs from the forward pass (arrays and small metadata such as shapes).
+
+    The properties ``parents`` and ``saved`` give the tensors it was computed from and
+    what its VJP keeps from the forward pass.
 
     Examples
     --------
