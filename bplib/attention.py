@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import as_float_array, positive_int
+from ._validate import _array, as_float_array, positive_int, seed as _seed
 from .activations import softmax, softmax_backward
 from .registry import implements
 
@@ -26,9 +26,17 @@ __all__ = ["attention", "attention_backward", "attention_weights", "causal_mask"
 
 # ---------------------------------------------------------------------------- argument checks
 def _tensor3(x, name: str, want: str) -> np.ndarray:
+    # 3-D, numeric, finite and not empty (the package's input-handling table)
     arr = as_float_array(x, name)
     if arr.ndim != 3:
-        raise ValueError(f"{name}: expected a 3-D array of shape {want}, got shape {arr.shape}")
+        raise ValueError(f"{name}: expected a 3-D array of shape {want}, got shape {arr.shape} "
+                         f"(nothing is reshaped: use x[None] for a single sequence)")
+    if arr.shape[0] == 0:
+        raise ValueError(f"{name}: empty batch, expected at least one sequence, shape {want}, "
+                         f"got shape {arr.shape}")
+    if 0 in arr.shape[1:]:
+        raise ValueError(f"{name}: expected at least one position and one feature, shape {want}, "
+                         f"got shape {arr.shape}")
     return arr
 
 
@@ -47,13 +55,14 @@ def _check_qkv(Q, K, V):
 
 
 def _check_mask(mask, T_q: int, T_k: int):
+    # a mask is a bool array: anything else (0/1 integers, floats, text, a masked array with
+    # masked entries) is a value of the wrong kind, a TypeError; a wrong shape is a ValueError
     if mask is None:
         return None
-    arr = np.asarray(mask)
+    arr = _array(mask, "mask", f"a bool array of shape ({T_q}, {T_k})")
     if arr.dtype != np.bool_:
-        raise ValueError(f"mask: expected a bool array of shape ({T_q}, T_k={T_k}) with True = may attend, "
-                         f"got dtype {arr.dtype} and shape {arr.shape} (use mask.astype(bool) "
-                         f"if 1 means may attend)")
+        raise TypeError(f"mask: expected a bool array of shape (T_q, T_k) = ({T_q}, {T_k}) with True = may "
+                        f"attend, got dtype {arr.dtype} (use mask.astype(bool) if 1 means may attend)")
     if arr.shape != (T_q, T_k):
         raise ValueError(f"mask: expected shape (T_q, T_k) = ({T_q}, {T_k}) from Q and K, got shape {arr.shape}")
     empty = np.flatnonzero(~arr.any(axis=1))
@@ -61,6 +70,12 @@ def _check_mask(mask, T_q: int, T_k: int):
         raise ValueError(f"mask: query row(s) {empty.tolist()} of the ({T_q}, {T_k}) mask may attend to no key; "
                          f"softmax over an empty set of keys is undefined")
     return arr
+
+
+def _check_scale(scale) -> bool:
+    if not isinstance(scale, (bool, np.bool_)):
+        raise TypeError(f"scale: expected True or False, got {scale!r}")
+    return bool(scale)
 
 
 # ---------------------------------------------------------------------------- forward
@@ -115,7 +130,7 @@ def attention_weights(Q, K, mask=None, scale: bool = True) -> np.ndarray:
     K = _tensor3(K, "K", "(m, T_k, d)")
     Q, K, _ = _check_qkv(Q, K, np.zeros((K.shape[0], K.shape[1], 1)))
     mask = _check_mask(mask, Q.shape[1], K.shape[1])
-    return _weights(Q, K, mask, scale)
+    return _weights(Q, K, mask, _check_scale(scale))
 
 
 @implements("eq-attention-scores", chapter="15_attention")
@@ -144,8 +159,10 @@ def attention(Q, K, V, mask=None):
     Raises
     ------
     ValueError
-        For arrays that are not 3-D, K of another width or batch size than Q, V of another length
-        than K, a mask that is not bool, of the wrong shape, or with a row that is all False.
+        For arrays that are not 3-D, empty or not finite, K of another width or batch size than Q,
+        V of another length than K, a mask of the wrong shape or with a row that is all False.
+    TypeError
+        For non-numeric arrays, and a mask that is not a bool array (0/1 integers included).
 
     Examples
     --------
@@ -245,10 +262,13 @@ def softmax_saturation(dims, n_keys: int = 16, samples: int = 2000, scale: bool 
     >>> bool(r["max_weight"][1] > r["max_weight"][0])
     True
     """
+    if isinstance(dims, (str, bytes)) or not np.iterable(dims):
+        raise TypeError(f"dims: expected a sequence of widths (integers ≥ 1), got {dims!r}")
     dims = [positive_int(d, "dims") for d in dims]
     n_keys = positive_int(n_keys, "n_keys")
     samples = positive_int(samples, "samples")
-    rng = np.random.default_rng(seed)
+    scale = _check_scale(scale)
+    rng = np.random.default_rng(_seed(seed))
     out = {k: np.zeros(len(dims)) for k in ("score_std", "max_weight", "jacobian_norm", "saturated")}
     for i, d in enumerate(dims):
         q_norm = np.linalg.norm(rng.normal(size=(samples, d)), axis=1, keepdims=True)

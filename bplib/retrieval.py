@@ -272,8 +272,14 @@ def check_attention_output(answer) -> CheckResult:
     """Check the hand computation of chapter 15's first exercise.
 
     One query q = (1, 0), keys k_1 = (1, 0) and k_2 = (0, 1), values 1 and 3, width d = 2: the
-    answer is the output o (a number).  A result of 2 means the weights were taken as equal (the
-    scores not computed); 1.5379 means the scores were not divided by √2.
+    answer is the output o (a number), accepted within 0.005 of 1.6605.  The hints name the likely
+    slips: 1.5379 (scores not divided by √2), 1.7551 (divided by d = 2), 2.3396 (weights swapped
+    between the values), 2 (equal weights) and a number between 0 and 1 (a weight, not the output).
+
+    Examples
+    --------
+    >>> bool(check_attention_output(1.66)), bool(check_attention_output(1.538))
+    (True, False)
     """
     Q = np.array([[[1.0, 0.0]]])
     K = np.array([[[1.0, 0.0], [0.0, 1.0]]])
@@ -292,6 +298,16 @@ def check_attention_output(answer) -> CheckResult:
         return CheckResult(False, "Not yet: that is the output without the 1/√d; divide the scores by √2 first.")
     if abs(value - 2.0) <= 5e-3:
         return CheckResult(False, "Not yet: equal weights 1/2 would need equal scores; q·k_1 = 1 and q·k_2 = 0.")
+    p1 = 1.0 / (1.0 + np.exp(-1.0 / np.sqrt(2.0)))
+    if abs(value - (3.0 * p1 + (1.0 - p1))) <= 5e-3:
+        return CheckResult(False, "Not yet: the larger weight belongs to v_1 = 1 (key k_1 matches q), "
+                                  "so o = p_1·1 + p_2·3; the weights were swapped.")
+    p1_d = 1.0 / (1.0 + np.exp(-0.5))
+    if abs(value - (p1_d + 3.0 * (1.0 - p1_d))) <= 5e-3:
+        return CheckResult(False, "Not yet: that divides the scores by d = 2; divide by √d = √2 ≈ 1.414.")
+    if 0.0 < value < 1.0:
+        return CheckResult(False, "Not yet: that looks like a weight; the output is the weighted mean "
+                                  "p_1·1 + p_2·3 of the values, a number between 1 and 3.")
     return CheckResult(False, "Not yet: compute the scores q·k_j/√2, their softmax, then the weighted mean of the values.")
 
 
@@ -300,16 +316,34 @@ def check_masked_gradient_rows(answer, T: int = 5, query: int = 2) -> CheckResul
 
     With a causal mask over T positions and a cost that depends only on the output of query
     ``query`` (0-based), the keys and values that receive gradient are those that query may
-    attend to: positions 0 … ``query``.  ``answer`` is a list of those positions.
+    attend to: positions 0 … ``query``.  ``answer`` is a list of those positions, in any order;
+    hints name the likely slips (positions counted from 1, the query's own position alone, keys
+    after the query).
+
+    Examples
+    --------
+    >>> bool(check_masked_gradient_rows([2, 1, 0])), bool(check_masked_gradient_rows([1, 2, 3]))
+    (True, False)
     """
-    T, query = positive_int(T, "T"), int(query)
+    T = positive_int(T, "T")
+    if isinstance(query, (bool, np.bool_)) or not isinstance(query, (int, np.integer)) or not 0 <= query < T:
+        raise ValueError(f"query: expected an integer position 0 … {T - 1}, got {query!r}")
+    query = int(query)
     expected = np.flatnonzero(causal_mask(T)[query])
     try:
-        got = np.unique(np.asarray(answer, dtype=int).reshape(-1))
+        raw = np.asarray(answer, dtype=float).reshape(-1)
     except (TypeError, ValueError):
+        raw = None
+    if raw is None or not np.all(np.isfinite(raw)) or not np.all(raw == np.round(raw)):
         return CheckResult(False, "Not yet: give the positions as a list of integers, e.g. [0, 1].")
+    got = np.unique(raw.astype(int))
     if got.shape == expected.shape and np.array_equal(got, expected):
         return CheckResult(True, f"Correct: positions {expected.tolist()}, the keys query {query} may attend to.")
+    if got.shape == expected.shape and np.array_equal(got, expected + 1):
+        return CheckResult(False, "Not yet: positions count from 0 here, so the first position is 0.")
+    if np.array_equal(got, [query]):
+        return CheckResult(False, f"Not yet: query {query} attends to every key up to its own position, "
+                                  f"not only to its own; each of them has a nonzero weight.")
     if got.size and got.max() > query:
         return CheckResult(False, f"Not yet: a key after position {query} has weight 0 for query {query}, "
                                   f"so its gradient is 0 too.")

@@ -184,9 +184,68 @@ def test_mask_of_the_wrong_shape():
         bp.causal_mask(4))
 
 
-def test_mask_that_is_not_bool():
+@pytest.mark.parametrize("dtype", [int, float])
+def test_mask_that_is_not_bool_is_a_type_error(dtype):
+    """A 0/1 mask is a value of the wrong kind: TypeError, as the package's input table says."""
+    Q, K, V, dO = qkv(T_q=4)
+    mask = bp.causal_mask(4).astype(dtype)
+    for fn, args in ((bp.attention, (Q, K, V)), (bp.attention_weights, (Q, K)),
+                     (bp.attention_backward, (dO[:, :1].repeat(4, axis=1), Q, K, V))):
+        with pytest.raises(TypeError, match=r"mask: expected a bool array.*got dtype (int|float)"):
+            fn(*args, mask=mask)
+
+
+def test_mask_as_text_or_with_masked_entries_is_a_type_error():
     Q, K, V, _ = qkv(T_q=4)
-    bad(r"mask: expected a bool array.*got dtype (int|float)", bp.attention, Q, K, V, bp.causal_mask(4).astype(int))
+    with pytest.raises(TypeError, match="mask: "):
+        bp.attention(Q, K, V, mask="causal")
+    masked = np.ma.masked_array(bp.causal_mask(4), mask=np.eye(4, dtype=bool))
+    with pytest.raises(TypeError, match="mask: .*masked"):
+        bp.attention(Q, K, V, mask=masked)
+
+
+def test_mask_as_nested_list_of_bools_is_accepted():
+    Q, K, V, _ = qkv(T_q=4)
+    np.testing.assert_array_equal(bp.attention(Q, K, V, mask=bp.causal_mask(4).tolist()),
+                                  bp.attention(Q, K, V, mask=bp.causal_mask(4)))
+
+
+@pytest.mark.parametrize("which, shape, match", [
+    (0, (0, 3, 5), r"Q: empty batch"), (0, (2, 0, 5), r"Q: expected at least one position"),
+    (1, (2, 0, 5), r"K: expected at least one position"), (2, (2, 4, 0), r"V: expected at least one"),
+    (0, (2, 3, 0), r"Q: expected at least one")])
+def test_empty_arrays(which, shape, match):
+    args = list(qkv()[:3])
+    args[which] = np.zeros(shape)
+    if which == 0 and shape[2] == 0:
+        args[1] = np.zeros((2, 4, 0))
+    with np.errstate(all="raise"):
+        bad(match, bp.attention, *args)
+
+
+def test_nan_and_non_numeric_inputs():
+    Q, K, V, _ = qkv()
+    Q[0, 0, 0] = np.nan
+    bad(r"Q: contains NaN", bp.attention, Q, K, V)
+    with pytest.raises(TypeError, match="V: "):
+        bp.attention(K[:, :3], K, V.astype(complex))
+
+
+def test_scale_must_be_a_bool():
+    Q, K, _, _ = qkv()
+    with pytest.raises(TypeError, match="scale: expected True or False"):
+        bp.attention_weights(Q, K, scale="no")
+    with pytest.raises(TypeError, match="scale: "):
+        bp.softmax_saturation([4], samples=10, scale=1)
+
+
+def test_softmax_saturation_bad_arguments():
+    with pytest.raises(TypeError, match="dims: "):
+        bp.softmax_saturation(16)
+    with pytest.raises(ValueError, match="seed: "):
+        bp.softmax_saturation([4], seed=-1)
+    with pytest.raises(ValueError, match="dims: "):
+        bp.softmax_saturation([0, 4])
 
 
 def test_fully_masked_row():

@@ -89,13 +89,24 @@ def test_check_attention_output():
     assert not unscaled and "1/√d" in unscaled.message
     assert not bp.check_attention_output(2.0)
     assert not bp.check_attention_output("x")
+    assert bp.check_attention_output(1.66) and bp.check_attention_output(np.float32(1.661))
+    assert "swapped" in bp.check_attention_output(2.3396).message
+    assert "√d = √2" in bp.check_attention_output(1.7551).message
+    assert "weighted mean" in bp.check_attention_output(0.6698).message
 
 
 def test_check_masked_gradient_rows():
     assert bp.check_masked_gradient_rows([0, 1, 2])
     assert bp.check_masked_gradient_rows((2, 1, 0))
+    assert bp.check_masked_gradient_rows(np.array([0.0, 1.0, 2.0])) and bp.check_masked_gradient_rows([0, 0, 1, 2])
     assert not bp.check_masked_gradient_rows([2])
+    assert "own position" in bp.check_masked_gradient_rows([2]).message
     assert "after position" in bp.check_masked_gradient_rows([0, 1, 2, 3]).message
+    assert "count from 0" in bp.check_masked_gradient_rows([1, 2, 3]).message
+    assert not bp.check_masked_gradient_rows([0.5, 1, 2])                  # not silently cast to [0, 1, 2]
+    assert "integers" in bp.check_masked_gradient_rows("0, 1, 2").message
+    with pytest.raises(ValueError, match="query: "):
+        bp.check_masked_gradient_rows([0], T=3, query=3)
 
 
 def test_figures_label_their_axes():
