@@ -17,6 +17,14 @@ import numpy as np
 __all__: list[str] = []
 
 
+class CountTypeError(TypeError, ValueError):
+    """A count (epochs, a batch size, a number of classes …) that is not a whole number.
+
+    A TypeError, as every wrong type is; also a ValueError, because bplib 1.0 raised
+    ValueError here and code written against it may catch that.
+    """
+
+
 def _array(x, name: str, what: str) -> np.ndarray:
     # the shared first step of as_matrix / as_float_array: reject text, None, masked arrays and
     # non-numeric dtypes; return an ndarray (a view of x when x already is one)
@@ -132,7 +140,9 @@ def nonnegative_number(x, name: str) -> float:
 
 def positive_int(x, name: str) -> int:
     """Return ``x`` as an int; raise unless it is an integer ≥ 1 (a bool or 2.0 is not)."""
-    if isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, np.integer)) or x < 1:
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, np.integer)):
+        raise CountTypeError(f"{name}: must be an integer ≥ 1, got {x!r}")
+    if x < 1:
         raise ValueError(f"{name}: must be an integer ≥ 1, got {x!r}")
     return int(x)
 

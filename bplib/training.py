@@ -20,7 +20,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from ._validate import as_matrix, callable_, generator, network, positive_int, positive_number
+from ._validate import (CountTypeError, as_matrix, callable_, generator, network, positive_int,
+                        positive_number)
 from ._validate import seed as _check_seed
 from .registry import implements
 
@@ -205,8 +206,9 @@ def train(net, X, Y, lr: float, epochs: int, batch_size: int | None = None, seed
     m = X.shape[0]
     if batch_size is None:
         batch_size = m
-    if (isinstance(batch_size, (bool, np.bool_)) or not isinstance(batch_size, (int, np.integer))
-            or not 1 <= batch_size):
+    if isinstance(batch_size, (bool, np.bool_)) or not isinstance(batch_size, (int, np.integer)):
+        raise CountTypeError(f"batch_size: must be an integer ≥ 1 or None, got {batch_size!r}")
+    if batch_size < 1:
         raise ValueError(f"batch_size: must be an integer ≥ 1 or None, got {batch_size!r}")
     batch_size = min(int(batch_size), m)
     rng = np.random.default_rng(seed) if (shuffle and batch_size < m) else None

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Mutation testing of bplib's core with mutmut (issue 13).  One command, from the repository root:
 #
-#     tests/mutation/run.sh            # all core modules, ~N minutes on one core
-#     MUTATION_JOBS=2 tests/mutation/run.sh
+#     tests/mutation/run.sh                          # every mutant of the core modules
+#     tests/mutation/run.sh 'bplib.losses.*'         # only the mutants matching these globs
+#     MUTATION_JOBS=2 tests/mutation/run.sh          # two worker processes
 #
 # It copies the checkout (bplib/, tests/, pyproject.toml) to
 # ${MUTATION_DIR:-/tmp/bplib-mutation}, writes tests/mutation/setup.cfg there, installs
@@ -29,7 +30,7 @@ cd "$WORK"
 rm -rf mutants
 export OPENBLAS_NUM_THREADS=1 PYTHONHASHSEED=0
 start=$(date +%s)
-nice -n 19 "$ROOT/.venv/bin/mutmut" run --max-children "$JOBS" || true
+nice -n 19 "$ROOT/.venv/bin/mutmut" run --max-children "$JOBS" "$@" || true
 end=$(date +%s)
 "$ROOT/.venv/bin/mutmut" results --all true > results.txt 2>&1 || true
 "$PY" "$ROOT/tests/mutation/summary.py" "$WORK" "$((end - start))"

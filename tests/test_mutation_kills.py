@@ -1,0 +1,124 @@
+"""Tests written for mutants of bplib's core that the other tests let survive (issue 13).
+
+Each test states a property a reader of the book relies on; the mutant it was written for is
+named in its docstring.  Run the mutation study with ``tests/mutation/run.sh``.
+"""
+import numpy as np
+import pytest
+
+import bplib as bp
+from bplib.engine import Value
+
+
+# ------------------------------------------------------------------ losses
+def test_cross_entropy_gradient_clips_probabilities_above_one_to_one():
+    """losses.cross_entropy_grad: clip(Y_hat, EPS, 1.0) → clip(…, None) or clip(…, 2.0)."""
+    Y = np.array([[1.0, 0.0]])
+    at_one = bp.cross_entropy_grad(np.array([[1.0, 0.0]]), Y)
+    above_one = bp.cross_entropy_grad(np.array([[1.5, 0.0]]), Y)  # a rounding error above 1
+    np.testing.assert_array_equal(above_one, at_one)
+    assert at_one[0, 0] == -1.0
+
+
+def test_binary_cross_entropy_is_finite_at_saturated_outputs_in_float32():
+    """losses.binary_cross_entropy(_grad): the clip uses max(EPS, float32 eps), not EPS alone."""
+    Y = np.array([[1.0, 0.0]], dtype=np.float32)
+    A = np.array([[1.0, 0.0]], dtype=np.float32)
+    assert np.isfinite(bp.binary_cross_entropy(A, Y))
+    assert np.isfinite(bp.binary_cross_entropy_grad(1 - A, Y)).all()
+
+
+# ------------------------------------------------------------------ activations
+def test_identity_derivative_is_one_everywhere_and_names_its_argument():
+    """activations.identity_prime: the name "z" and finite=False passed to as_float_array."""
+    np.testing.assert_array_equal(bp.identity_prime(np.array([np.nan, np.inf, -3.0])), [1.0, 1.0, 1.0])
+    with pytest.raises(TypeError, match=r"^z: expected a numeric array, got str"):
+        bp.identity_prime("z")
+    with pytest.raises(TypeError, match=r"^z: expected a numeric array, got str"):
+        bp.identity("z")
+
+
+# ------------------------------------------------------------------ the scalar engine
+def test_reflected_operations_record_their_operation_name():
+    """engine.Value.__rsub__/__rtruediv__: the op name "sub"/"div" (counted per name in chapter 10)."""
+    v = Value(4.0)
+    assert (2 - v).op == "sub" and (2 - v).data == -2.0
+    assert (2 / v).op == "div" and (2 / v).data == 0.5
+    with bp.count_operations() as ops:
+        w = Value(2.0)
+        (1 - w) / (3 / w)
+    assert ops.forward["sub"] == 1 and ops.forward["div"] == 2
+
+
+def test_reflected_operations_explain_their_errors():
+    """engine.Value.__rtruediv__/__rpow__: the messages that tell the student what went wrong."""
+    with pytest.raises(ZeroDivisionError, match=r"^div: division by a Value equal to zero$"):
+        1.0 / Value(0.0)
+    with pytest.raises(ValueError, match=r"^div operand: expected a finite number"):
+        float("inf") / Value(2.0)
+    with pytest.raises(TypeError, match=r"write exp\(y \* log\(x\)\) for a variable exponent"):
+        2.0 ** Value(3.0)
+
+
+# ------------------------------------------------------------------ gradient checks
+def test_a_relative_error_exactly_at_the_threshold_fails():
+    """gradcheck.format_check: passes only strictly below tol (< vs <=)."""
+    assert bp.format_check("x", 1e-7, tol=1e-7).endswith("FAILS")
+    assert bp.format_check("x", 0.99e-7, tol=1e-7).endswith("passes")
+
+
+# ------------------------------------------------------------------ training
+def test_batch_gradient_spread_is_seeded_and_names_bad_batch_sizes():
+    """training.batch_gradient_spread: rng = default_rng(seed) (not None, not unseeded), names."""
+    X, Y = bp.xor()
+    net = bp.MLP([2, 3, 1], seed=0)
+    a = bp.batch_gradient_spread(net, X, Y, [2], epochs=3, seed=0)
+    np.testing.assert_array_equal(a, bp.batch_gradient_spread(net, X, Y, [2], epochs=3, seed=0))
+    assert not np.array_equal(a, bp.batch_gradient_spread(net, X, Y, [2], epochs=3, seed=1))
+    with pytest.raises(ValueError, match=r"^batch_sizes: must be an integer ≥ 1, got 0"):
+        bp.batch_gradient_spread(net, X, Y, [0])
+    with pytest.raises(ValueError, match=r"^epochs: must be an integer ≥ 1, got 0"):
+        bp.batch_gradient_spread(net, X, Y, [1], epochs=0)
+
+
+# ------------------------------------------------------------------ gradient checks (continued)
+def _cube(v):
+    return float(np.sum(np.asarray(v) ** 3))
+
+
+def test_check_gradient_uses_the_step_it_is_given_and_names_its_arguments():
+    """gradcheck.check_gradient: eps passed on; "x"/"grad" in messages; a NaN claim fails, not raises."""
+    exact = bp.check_gradient(_cube, [1.0], [3.0])
+    coarse = bp.check_gradient(_cube, [1.0], [3.0], eps=1e-2)  # central error eps² = 1e-4 on 3
+    assert exact < 1e-9 and 1e-6 < coarse < 1e-4
+    with pytest.raises(TypeError, match=r"^x: expected a numeric array, got str"):
+        bp.check_gradient(_cube, "x", [3.0])
+    with pytest.raises(TypeError, match=r"^grad: expected a numeric array, got str"):
+        bp.check_gradient(_cube, [1.0], "g")
+    assert not bp.check_gradient(_cube, [1.0], [np.nan]) < bp.PASS_THRESHOLD
+
+
+def test_network_and_layer_checks_use_the_step_they_are_given():
+    """gradcheck.check_network_gradient / numerical_layer_gradient: eps passed on; weights by default."""
+    X, Y = bp.xor()
+    net = bp.MLP([2, 3, 1], hidden="tanh", seed=0, init="standard")
+    assert bp.check_network_gradient(net, X, Y) < 1e-7
+    assert bp.check_network_gradient(net, X, Y, eps=0.5) > 1e-5
+    fine = bp.numerical_layer_gradient(net, X, Y, 1)
+    coarse = bp.numerical_layer_gradient(net, X, Y, 1, eps=0.5)
+    assert fine.shape == net.weights[0].shape           # W^1, not b^1, unless bias=True
+    assert bp.relative_error(fine, net.gradients(X, Y)[0][0]) < 1e-7
+    assert bp.relative_error(coarse, fine) > 1e-5
+
+
+def test_loglog_slope_needs_two_positive_points_and_names_its_arguments():
+    """gradcheck.loglog_slope: size < 2 (two points are enough), steps <= 0, the names."""
+    assert bp.loglog_slope([1e-1, 1e-2], [1e-2, 1e-4]) == pytest.approx(2.0)
+    with pytest.raises(ValueError, match=r"^steps and errors must be 1-D of the same length ≥ 2"):
+        bp.loglog_slope([1e-1], [1e-2])
+    with pytest.raises(ValueError, match=r"^steps and errors must be positive to take logarithms$"):
+        bp.loglog_slope([0.0, 1e-2], [1e-2, 1e-4])
+    with pytest.raises(TypeError, match=r"^steps: expected a numeric array"):
+        bp.loglog_slope("s", [1.0, 2.0])
+    with pytest.raises(TypeError, match=r"^errors: expected a numeric array"):
+        bp.loglog_slope([1.0, 2.0], "e")
