@@ -130,7 +130,7 @@ def rnn_backward(dH, X, h0, Wx, Wh, b):
     """Backpropagation through time for :func:`rnn` (eq-bptt-delta, eq-bptt-weight-sum, chapter 13).
 
     Going backwards from t = T, the gradient reaching h_t is the upstream ``dH[:, t]`` plus
-    what flows back from step t + 1, and δ_t = ∂C/∂a_t follows from it (eq-bptt-delta):
+    what flows back from step t + 1, and δ_t = ∂C/∂z_t follows from it (eq-bptt-delta):
 
         δ_t = (∂C/∂h_t|direct + δ_{t+1} W_h) ⊙ (1 − h_t²).
 
@@ -270,7 +270,7 @@ def state_jacobian_norms(H, h0, Wh) -> np.ndarray:
 def _lstm_forward(X, h0, c0, Wx, Wh, b):
     """The LSTM forward pass keeping what the backward pass needs (checked arguments).
 
-    σ(a) is computed as (1 + tanh(a/2))/2, the same function, finite for every a.
+    σ(z) is computed as (1 + tanh(z/2))/2, the same function, finite for every z.
     """
     m, T, _ = X.shape
     n_h = h0.shape[1]
@@ -293,8 +293,8 @@ def _lstm_forward(X, h0, c0, Wx, Wh, b):
 def lstm(X, h0, c0, Wx, Wh, b):
     """Run an LSTM over a batch of sequences (eq-lstm-cell, chapter 13).
 
-    With the pre-activations a_t = W_x x_t + W_h h_{t−1} + b split into four blocks in the order
-    of ``nn.LSTM``: i = σ(a^i), f = σ(a^f), g = tanh(a^g), o = σ(a^o), and
+    With the pre-activations z_t = W_x x_t + W_h h_{t−1} + b split into four blocks in the order
+    of ``nn.LSTM``: i = σ(z^i), f = σ(z^f), g = tanh(z^g), o = σ(z^o), and
 
         c_t = f ⊙ c_{t−1} + i ⊙ g,    h_t = o ⊙ tanh(c_t).
 
@@ -330,12 +330,12 @@ def lstm(X, h0, c0, Wx, Wh, b):
 def lstm_backward(dH, X, h0, c0, Wx, Wh, b):
     """Backpropagation through time for :func:`lstm` (eq-lstm-cell-gradient, eq-lstm-backward, chapter 13).
 
-    With ḣ_t = ∂C/∂h_t (upstream plus what flows back from step t + 1) and ċ_{t+1}→t the
-    cell-state gradient from step t + 1, going backwards:
+    With h̄_t = ∂C/∂h_t (upstream plus what flows back from step t + 1) and c̄_t = ∂C/∂c_t,
+    going backwards from c̄_{T+1} = 0:
 
-        ċ_t = ċ_{t+1} ⊙ f_{t+1} + ḣ_t ⊙ o_t ⊙ (1 − tanh² c_t)     (eq-lstm-cell-gradient)
-        ∂C/∂a^o = ḣ_t ⊙ tanh c_t ⊙ o(1 − o),  ∂C/∂a^i = ċ_t ⊙ g ⊙ i(1 − i),
-        ∂C/∂a^g = ċ_t ⊙ i ⊙ (1 − g²),         ∂C/∂a^f = ċ_t ⊙ c_{t−1} ⊙ f(1 − f)   (eq-lstm-backward)
+        c̄_t = c̄_{t+1} ⊙ f_{t+1} + h̄_t ⊙ o_t ⊙ (1 − tanh² c_t)     (eq-lstm-cell-gradient)
+        δ^o_t = ∂C/∂z^o_t = h̄_t ⊙ tanh c_t ⊙ o(1 − o),  δ^i_t = c̄_t ⊙ g ⊙ i(1 − i),
+        δ^g_t = c̄_t ⊙ i ⊙ (1 − g²),                     δ^f_t = c̄_t ⊙ c_{t−1} ⊙ f(1 − f)   (eq-lstm-backward)
 
     and the weights sum δ_tᵀ x_t, δ_tᵀ h_{t−1}, δ_t over time, as in :func:`rnn_backward`.
 

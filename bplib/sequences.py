@@ -107,6 +107,10 @@ def check_jacobian_norm(answer, radius: float, lag: int) -> "CheckResult":  # no
         return CheckResult(True, f"Right: ρ^k = {radius:g}^{lag} = {expected:.4g}.")
     if np.isclose(given, radius * lag, rtol=1e-2):
         return CheckResult(False, "Not yet: the k factors multiply, they do not add.")
+    for off in (lag - 1, lag + 1):
+        if off >= 1 and np.isclose(given, radius ** off, rtol=1e-2):
+            return CheckResult(False, f"Not yet: that is ρ^{off}. Count the factors: going back k = {lag} "
+                                      f"steps, from h_T to h_(T−{lag}), multiplies exactly {lag} Jacobians.")
     return CheckResult(False, f"Not yet: {given:.4g} is too {'large' if given > expected else 'small'}. "
                               f"The Jacobian over k steps is a product of k copies of W_h; what is the "
                               f"norm of ρQ for an orthogonal Q?")
@@ -378,11 +382,11 @@ def clipping_experiment(clips=(None, 0.5), T: int = 10, n_hidden: int = 16, step
 
 def input_gradient_by_lag(lags, cells=CELLS, n_hidden: int = 16, seed: int = 0, n: int = 200,
                           forget_bias: float = 3.0) -> dict:
-    """‖∂C/∂x_0‖, the gradient that reaches the symbol of the recall task, for untrained models.
+    """‖∂C/∂x_1‖, the gradient that reaches the symbol of the recall task (``X[:, 0]``), for untrained models.
 
     For every lag, ``n`` sequences of :func:`recall_task` go through a model freshly initialised by
     :func:`init_sequence_model` (``seed``); the cost is the cross-entropy of the read-out of the last
-    state, and ∂C/∂x_0 comes from :func:`bplib.rnn_backward` or :func:`bplib.lstm_backward`.
+    state, and ∂C/∂x_1 comes from :func:`bplib.rnn_backward` or :func:`bplib.lstm_backward`.
 
     Returns
     -------

@@ -132,6 +132,10 @@ def test_jacobian_norm_checker():
     assert not bp.check_jacobian_norm(0.9 * 12, 0.9, 12).ok
     assert "multiply" in bp.check_jacobian_norm(0.9 * 12, 0.9, 12).message
     assert not bp.check_jacobian_norm("abc", 0.9, 12).ok
+    assert bp.check_jacobian_norm(0.28, 0.9, 12).ok             # two digits by hand
+    for off_by_one in (0.9 ** 11, 0.9 ** 13):                   # one factor too few or too many
+        result = bp.check_jacobian_norm(off_by_one, 0.9, 12)
+        assert not result.ok and "Count the factors" in result.message
 
 
 def test_jacobian_norms_by_lag_is_deterministic_and_checks_arguments():
