@@ -62,7 +62,8 @@ def _check_mask(mask, T_q: int, T_k: int):
     arr = _array(mask, "mask", f"a bool array of shape ({T_q}, {T_k})")
     if arr.dtype != np.bool_:
         raise TypeError(f"mask: expected a bool array of shape (T_q, T_k) = ({T_q}, {T_k}) with True = may "
-                        f"attend, got dtype {arr.dtype} (use mask.astype(bool) if 1 means may attend)")
+                        f"attend, got dtype {arr.dtype} (use mask.astype(bool) if 1 means may attend; a float mask "
+                        f"is not added to the scores as in PyTorch)")
     if arr.shape != (T_q, T_k):
         raise ValueError(f"mask: expected shape (T_q, T_k) = ({T_q}, {T_k}) from Q and K, got shape {arr.shape}")
     empty = np.flatnonzero(~arr.any(axis=1))
