@@ -104,7 +104,8 @@ def test_rnn_weight_gradient_is_a_sum_over_time():
 
 
 def test_lstm_cell_state_gradient_passes_through_the_forget_gate():
-    """With only the cell state's path (o = 0 everywhere except the last step) ∂C/∂c_0 = ∏ f_t ⊙ ∂C/∂c_T."""
+    """A cost that reads only h_T: ∂C/∂c_0 needs the cell-state path through every forget gate; it matches
+    central differences and is far from 0 (dropping the factor f_t breaks it, see the slip test)."""
     X, h0, c0, Wx, Wh, b = lstm_args(T=6)
     dH = np.zeros((3, 6, 4))
     dH[:, -1] = np.random.default_rng(1).normal(size=(3, 4))

@@ -157,6 +157,9 @@ def test_plots_draw_labelled_axes():
     assert ax.get_xlabel() and ax.get_ylabel()
     with pytest.raises(ValueError, match="accuracy"):
         bpp.plot_recall_accuracy([5, 20, 40], {"rnn": np.ones((2, 2))})
+    ax = bpp.plot_recall_accuracy([5, 20], {"rnn": np.ones((2, 2)), "RNN of 35 units": np.array([[np.nan] * 2, [1.0, 0.5]])})
+    extra = [line for line in ax.lines if line.get_label().startswith("RNN of 35 units")]
+    assert len(extra) == 1 and extra[0].get_xdata().size == 1      # drawn only at the lag it was run at
     ax = bpp.plot_unrolled_rnn(3)
     with pytest.raises(ValueError, match="T"):
         bpp.plot_unrolled_rnn(0)

@@ -141,7 +141,9 @@ def plot_recall_accuracy(lags, accuracy: dict, chance: float | None = None, ax=N
     ----------
     lags : sequence of int
     accuracy : dict
-        cell name -> ndarray of shape (len(lags), n_seeds).
+        cell name -> ndarray of shape (len(lags), n_seeds); a row of NaN marks a lag that was not
+        run for that model (nothing is drawn there).  "rnn" and "lstm" get the chapter's colours and
+        are shown in capitals; any other name (e.g. "RNN of 35 units") is shown as given.
     chance : float, optional
         Chance level, drawn as a dotted line.
 
@@ -155,13 +157,16 @@ def plot_recall_accuracy(lags, accuracy: dict, chance: float | None = None, ax=N
         acc = np.asarray(acc, dtype=float)
         if acc.ndim != 2 or acc.shape[0] != lags.size:
             raise ValueError(f"accuracy[{cell!r}]: expected shape ({lags.size}, n_seeds), got shape {acc.shape}")
-        colour = CELL_COLOURS.get(cell, f"C{j}")
+        colour = CELL_COLOURS.get(cell, f"C{j + 2}")
+        name = cell.upper() if cell in CELL_COLOURS else cell
         shift = (j - 0.5 * (len(accuracy) - 1)) * 1.2
         n_seeds = acc.shape[1]
+        run = np.isfinite(acc).all(axis=1)         # the lags this model was trained at
         for s in range(n_seeds):                   # seeds side by side, so that equal values stay visible
-            ax.plot(lags + shift + 0.35 * (s - 0.5 * (n_seeds - 1)), acc[:, s], "o", color=colour, alpha=0.6, ms=5)
-        ax.plot(lags + shift, acc.mean(axis=1), "-", color=colour, lw=2,
-                label=f"{cell.upper()} (dots: {acc.shape[1]} seeds, line: mean)")
+            ax.plot(lags[run] + shift + 0.35 * (s - 0.5 * (n_seeds - 1)), acc[run, s], "o", color=colour,
+                    alpha=0.6, ms=5)
+        ax.plot(lags[run] + shift, acc[run].mean(axis=1), "-", marker="_", ms=14, mew=2, color=colour, lw=2,
+                label=f"{name} (dots: {n_seeds} seeds, line/bar: mean)")
     if chance is not None:
         ax.axhline(chance, color="k", lw=0.8, ls=":", label="chance")
     ax.set_xlabel("lag k (steps between the symbol and the query)")
