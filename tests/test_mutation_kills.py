@@ -56,7 +56,8 @@ def test_reflected_operations_explain_their_errors():
         1.0 / Value(0.0)
     with pytest.raises(ValueError, match=r"^div operand: expected a finite number"):
         float("inf") / Value(2.0)
-    with pytest.raises(TypeError, match=r"write exp\(y \* log\(x\)\) for a variable exponent"):
+    with pytest.raises(TypeError, match=r"^pow: the exponent must be a number, not a Value "
+                                        r"\(write exp\(y \* log\(x\)\) for a variable exponent\)$"):
         2.0 ** Value(3.0)
 
 
@@ -122,3 +123,51 @@ def test_loglog_slope_needs_two_positive_points_and_names_its_arguments():
         bp.loglog_slope("s", [1.0, 2.0])
     with pytest.raises(TypeError, match=r"^errors: expected a numeric array"):
         bp.loglog_slope([1.0, 2.0], "e")
+
+
+def test_min_distance_to_kink_names_a_wrong_network_argument():
+    """gradcheck.min_distance_to_kink: the name "net" in network(net, "net")."""
+    with pytest.raises(TypeError, match=r"^net: expected a bplib.MLP network, got str$"):
+        bp.min_distance_to_kink("net", np.zeros((1, 2)))
+
+
+def test_one_line_reports_line_up_in_a_58_character_column(capsys):
+    """gradcheck.format_check / show_check: the default width 58 that aligns the chapters' reports."""
+    line = bp.format_check("x", 1e-9)
+    assert line.index(" relative error") == 58
+    bp.show_check("x", 1e-9)
+    assert capsys.readouterr().out == line + "\n"
+
+
+def test_leaky_relu_takes_any_finite_slope_and_rejects_an_infinite_one():
+    """_validate.finite_number (via the slope of leaky_relu)."""
+    assert bp.leaky_relu(np.array([-1.0]), slope=0.2)[0] == pytest.approx(-0.2)
+    assert bp.leaky_relu_prime(np.array([-1.0]), slope=0.2)[0] == pytest.approx(0.2)
+    with pytest.raises(ValueError, match=r"^slope: must be a finite number, got inf$"):
+        bp.leaky_relu(np.array([-1.0]), slope=np.inf)
+
+
+# ------------------------------------------------------------------ the chapter 06 checker
+X_LINE = np.array([[0.0], [1.0], [2.0]])
+
+
+def test_largest_stable_lr_checker_names_each_likely_slip():
+    """training.check_largest_stable_lr: verdicts (False, not None) and the hint for each slip."""
+    expected = bp.largest_stable_lr(X_LINE)
+    eigenvalues = np.linalg.eigvalsh(np.hstack([X_LINE, np.ones((3, 1))]).T
+                                     @ np.hstack([X_LINE, np.ones((3, 1))]) / 3)
+    assert expected == pytest.approx(2 / eigenvalues[-1])
+    right = bp.check_largest_stable_lr(expected * 1.005, X_LINE)
+    assert right.ok is True and right.message.startswith("Right:") and f"{expected:.4g}" in right.message
+    assert bp.check_largest_stable_lr(expected * 1.02, X_LINE).ok is False          # outside 1 %
+    too_small = bp.check_largest_stable_lr(2 / eigenvalues[0], X_LINE)
+    assert too_small.ok is False and too_small.message.startswith("Not yet: that is 2/λ_min.")
+    assert "largest eigenvalue sets the limit" in too_small.message
+    half = bp.check_largest_stable_lr(expected / 2, X_LINE)
+    assert half.ok is False and half.message.startswith("Not yet: that is 1/λ_max.")
+    assert "η > 2/λ" in half.message
+    other = bp.check_largest_stable_lr(5.0, X_LINE)
+    assert other.ok is False and other.message.startswith("Not yet: 5 is not 2/λ_max of H = (1/m) X̃ᵀX̃")
+    assert other.message.endswith("(X̃ is X with a column of ones).")
+    text = bp.check_largest_stable_lr("0.8", X_LINE)
+    assert text.ok is False and text.message.startswith("Not yet: answer: expected a positive number")
