@@ -462,19 +462,19 @@ def check_leaky_he_std(answer, n_in: int, slope: float = LEAKY_SLOPE):
         return CheckResult(False, f"Not yet: expected a number, got {answer!r}.")
     # A hand answer carries three or four significant digits: accept 0.2 % either way.
     if np.isclose(given, expected, rtol=2e-3, atol=0.0):
-        return CheckResult(True, f"Right: σ = {expected:.4g} keeps Var z constant through Leaky ReLU "
+        return CheckResult(True, f"Right: s = {expected:.4g} keeps Var z constant through Leaky ReLU "
                                  f"layers with slope {slope:g} and fan-in {n_in}.")
     slips = [(he_std(n_in), "that is He's ReLU value √(2/n_in). For z < 0 the unit still passes "
                             "slope·z; what does the negative half add to E[f(z)²]?"),
-             (expected ** 2, "that is the variance σ²; the question asks for the standard deviation σ."),
-             (float(np.sqrt(2.0 / ((1.0 + slope) * n_in))), "the negative half contributes slope² · s²/2, "
-                                                           "not slope · s²/2: f(z)² squares the slope too."),
+             (expected ** 2, "that is the variance s²; the question asks for the standard deviation s."),
+             (float(np.sqrt(2.0 / ((1.0 + slope) * n_in))), "the negative half contributes slope² · v/2, "
+                                                           "not slope · v/2: f(z)² squares the slope too."),
              (float(np.sqrt(1.0 / ((1.0 + slope ** 2) * n_in))), "you lost the factor 2: each half of the "
-                                                                "line carries only half of E[z²] = s²."),
+                                                                "line carries only half of E[z²] = v."),
              (float(np.sqrt(2.0 / (1.0 + slope ** 2))) / n_in, "divide by n_in under the square root: "
-                                                              "Var z = n_in σ² E[f(z)²] fixes σ², not σ.")]
+                                                              "Var z = n_in s² E[f(z)²] fixes s², not s.")]
     for wrong, hint in slips:
         if np.isclose(given, wrong, rtol=2e-3) and not np.isclose(wrong, expected, rtol=2e-3):
             return CheckResult(False, "Not yet: " + hint)
     return CheckResult(False, f"Not yet: {given:.6g} is too {'large' if given > expected else 'small'}. "
-                              f"Compute E[f(z)²] for z ~ N(0, s²) on both halves of the line.")
+                              f"Compute E[f(z)²] for z ~ N(0, v) on both halves of the line.")
