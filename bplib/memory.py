@@ -21,7 +21,7 @@ from ._validate import as_matrix, positive_int
 from .tensor import Tensor, backpropagate_tensors, no_grad, record_operations
 from .tensor_tools import _activate, _HIDDEN
 
-__all__ = ["saved_bytes", "layer_memory", "checkpoint", "mlp_cost_checkpointed",
+__all__ = ["saved_bytes", "graph_bytes", "layer_memory", "checkpoint", "mlp_cost_checkpointed",
            "checkpoint_costs", "CheckpointCosts", "checkpoint_profile"]
 
 
@@ -76,6 +76,45 @@ def saved_bytes(graph, exclude=()) -> int:
     seen, total = set(), 0
     for node in _nodes_of(graph):
         for a in _arrays_in(node.saved):
+            own = _owner(a)
+            if id(own) in seen or id(own) in skip:
+                continue
+            seen.add(id(own))
+            total += own.nbytes
+    return total
+
+
+def graph_bytes(root: Tensor, exclude=()) -> int:
+    """Bytes of every distinct array a graph holds: each node's value and what its VJP keeps.
+
+    This engine keeps every intermediate result alive (a node refers to its parents), so that a
+    reader can inspect ``Z.value`` and ``Z.grad``; a production engine frees the values no VJP
+    needs, and holds only :func:`saved_bytes`.
+
+    Parameters
+    ----------
+    root : Tensor
+    exclude : sequence of Tensor, whose values are not counted
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> x = Tensor(np.ones((4, 3)), requires_grad=False)
+    >>> w = Tensor(np.ones(3))
+    >>> C = ((x + w).tanh()).sum()
+    >>> saved_bytes(C), graph_bytes(C, exclude=[x, w])   # tanh keeps its output; add's value is held too
+    (96, 200)
+    """
+    if not isinstance(root, Tensor):
+        raise TypeError(f"root: expected a Tensor, got {type(root).__name__}")
+    from .tensor import topological_order
+    skip = {id(_owner(t.value)) for t in exclude}
+    seen, total = set(), 0
+    for node in topological_order(root):
+        for a in (node.value, *_arrays_in(node.saved)):
             own = _owner(a)
             if id(own) in seen or id(own) in skip:
                 continue

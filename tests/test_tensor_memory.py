@@ -171,3 +171,17 @@ def test_plots_and_widget_build():
     plt.close("all")
     assert bpw.checkpoint_widget(depth=3, width=8, batch=2) is not None
     plt.close("all")
+
+
+def test_graph_bytes_counts_intermediate_values_too():
+    sizes, m = [5, 6, 3], 4
+    Ws, bs = bp.tensor_mlp_params(sizes, seed=0)
+    X, Y = batch(sizes, m)
+    cost = bp.tensor_mlp_logits(Ws, bs, X, hidden="tanh").cross_entropy(Y)
+    needed = bp.saved_bytes(cost, exclude=[*Ws, *bs])
+    held = bp.graph_bytes(cost, exclude=[*Ws, *bs])
+    assert needed == 8 * m * (5 + 6) + 16 * m * 3
+    # plus each layer's product and Z (tanh's output is kept anyway), and the scalar cost
+    assert held == needed + 8 * m * (6 + 6) + 8 * m * (3 + 3) + 8
+    with pytest.raises(TypeError, match="root"):
+        bp.graph_bytes(np.ones(2))
