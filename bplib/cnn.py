@@ -234,13 +234,13 @@ def check_conv_output_size(answer, n: int, k: int, stride: int = 1, padding: int
         return f"Right: {n} pixels, kernel {k}, stride {stride}, padding {padding} give {right} outputs."
     hints = []
     if value == (n + padding - k) // stride + 1:
-        hints.append("the padding is added on both sides, so the padded length is n + 2p")
+        hints.append("the padding is added on both sides, so the padded length is n + 2P")
     if value == (n + 2 * padding - k) // stride:
-        hints.append("count the first window too: (n + 2p − k)/s windows fit after it, so add 1")
+        hints.append("count the first window too: (n + 2P − k)/s windows fit after it, so add 1")
     if value == -(-(n + 2 * padding - k) // stride) + 1 and value != right:
         hints.append("round down: a window that would stick out of the padded input is not used")
     if value == (n + 2 * padding - k) / stride + 1:
-        hints.append("round (n + 2p − k)/s down before adding 1")
+        hints.append("round (n + 2P − k)/s down before adding 1")
     hint = "; ".join(hints) if hints else ("count the windows: the first starts at 0, each next one s further, "
                                            "the last must end inside the padded input")
     return f"Not yet: {hint}."

@@ -30,8 +30,8 @@ def kernel_footprint_widget(n: int = 8, k: int = 3, stride: int = 1, padding: in
         return widgets.IntSlider(value=value, min=low, max=high, step=1, description=name,
                                  continuous_update=False, style=_STYLE)
 
-    n_s, k_s = slider(n, 3, 12, "input size n"), slider(k, 1, 5, "kernel size k")
-    s_s, pad_s = slider(stride, 1, 4, "stride s"), slider(padding, 0, 3, "padding p")
+    n_s, k_s = slider(n, 3, 12, "input size n"), slider(k, 1, 5, "kernel size K")
+    s_s, pad_s = slider(stride, 1, 4, "stride s"), slider(padding, 0, 3, "padding P")
     p_s, q_s = slider(p, 0, 4, "kernel row"), slider(q, 0, 4, "kernel column")
 
     def redraw(n, k, stride, padding, p, q):
