@@ -228,6 +228,8 @@ def test_check_softmax_delta():
 def test_check_per_class_recall():
     C = np.array([[3, 1], [2, 4]])
     assert bp.check_per_class_recall([0.75, 4 / 6], C).ok
+    assert bp.check_per_class_recall([0.75, 0.667], C).ok          # rounded by hand to three decimals
+    assert bp.check_per_class_recall([0.75, 0.67], C).ok is False   # two decimals: 0.0033 off
     precision = np.diag(C) / C.sum(axis=0)
     verdict = bp.check_per_class_recall(precision, C)
     assert not verdict.ok and "precision" in verdict.message
