@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validate import positive_int, positive_number
+from ._validate import positive_int, positive_number, seed as _seed
 from .activations import softmax
 from .attention import attention, attention_backward, attention_weights, causal_mask
 from .losses import softmax_cross_entropy_delta
@@ -86,7 +86,7 @@ def generate_retrieval(m: int, n_pairs: int = 12, n_keys: int = 26, n_values: in
     if n_queries > n_pairs:
         raise ValueError(f"n_queries: queries are distinct keys of the example, so n_queries ≤ n_pairs = {n_pairs}, "
                          f"got {n_queries}")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(_seed(seed))
     keys = np.argsort(rng.random((m, n_keys)), axis=1)[:, :n_pairs]       # distinct keys per row
     values = rng.integers(0, n_values, size=(m, n_pairs))
     where = np.argsort(rng.random((m, n_pairs)), axis=1)[:, :n_queries]   # which pairs are asked for
@@ -127,7 +127,9 @@ class RetrievalModel:
                scale: bool = True):
         """Random N(0, 1) embeddings (unit-variance entries, as in the 1/√d argument) and a
         Xavier-scaled read-out."""
-        rng = np.random.default_rng(seed)
+        d, d_v = positive_int(d, "d"), positive_int(d_v, "d_v")
+        n_keys, n_values = positive_int(n_keys, "n_keys"), positive_int(n_values, "n_values")
+        rng = np.random.default_rng(_seed(seed))
         return cls({"Wq": rng.normal(size=(d, n_keys)), "Wk": rng.normal(size=(d, n_keys)),
                     "Wv": rng.normal(size=(d_v, n_values)),
                     "Wo": rng.normal(size=(n_values, d_v)) / np.sqrt(d_v), "bo": np.zeros(n_values)},
@@ -233,7 +235,12 @@ def train_retrieval(steps: int = 400, batch_size: int = 64, lr: float = 1.0, d: 
     (3, (16, 26))
     """
     steps, batch_size = positive_int(steps, "steps"), positive_int(batch_size, "batch_size")
+    every, seed = positive_int(every, "every"), _seed(seed)
     lr = positive_number(lr, "lr")
+    if not isinstance(scale, (bool, np.bool_)):
+        raise TypeError(f"scale: expected True or False, got {scale!r}")
+    if test is not None and not isinstance(test, RetrievalTask):
+        raise TypeError(f"test: expected a RetrievalTask from generate_retrieval or None, got {type(test).__name__}")
     model = RetrievalModel.create(n_keys, n_values, d, d_v, seed, scale)
     data_rng = np.random.default_rng([seed, 1])
     history = RetrievalHistory()
@@ -262,7 +269,7 @@ def attention_demo(d: int = 16, scale: bool = True, n_keys: int = 8, seed: int =
     ndarray, shape (n_keys,), the weights (summing to 1).
     """
     d, n_keys = positive_int(d, "d"), positive_int(n_keys, "n_keys")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(_seed(seed))
     q = rng.normal(size=(1, 1, d))
     k = rng.normal(size=(1, n_keys, d))
     return attention_weights(q, k, scale=scale)[0, 0]

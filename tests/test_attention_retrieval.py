@@ -32,6 +32,15 @@ def test_task_bad_arguments(kwargs, match):
         bp.generate_retrieval(**args)
 
 
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"every": 0}, ValueError, "every: "), ({"seed": -1}, ValueError, "seed: "),
+    ({"seed": 1.5}, TypeError, "seed: "), ({"scale": "no"}, TypeError, "scale: "),
+    ({"test": [1, 2]}, TypeError, "test: "), ({"d": 0}, ValueError, "d: ")])
+def test_train_retrieval_bad_arguments(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        bp.train_retrieval(steps=2, **kwargs)
+
+
 @pytest.mark.parametrize("scale", [True, False])
 def test_model_gradients_match_central_differences(scale):
     t = bp.generate_retrieval(4, n_pairs=5, n_keys=7, n_values=4, n_queries=3, seed=2)
@@ -134,4 +143,6 @@ def test_attention_scale_widget_builds():
     assert isinstance(box, ipywidgets.VBox)
     log_d, scaled, draw = box.children[0].children
     assert log_d.value == 6 and scaled.value is True
+    with pytest.raises(ValueError, match="d: "):
+        bpw.attention_scale_widget(d=0)
     plt.close("all")

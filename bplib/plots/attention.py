@@ -94,7 +94,7 @@ def plot_attention_maps(weights, task, indices, key_symbols, titles=None):
     return fig
 
 
-def plot_saturation(dims, scaled, unscaled, ax=None):
+def plot_saturation(dims, scaled, unscaled):
     """Mean largest softmax weight and mean Jacobian norm against d, with and without 1/√d.
 
     Parameters

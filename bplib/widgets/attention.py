@@ -8,6 +8,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 
+from .._validate import positive_int, seed as _seed
 from ..retrieval import attention_demo
 from ..plots.attention import plot_attention_bars
 
@@ -24,11 +25,13 @@ def attention_scale_widget(d: int = 16, n_keys: int = 8, seed: int = 0):
     -------
     ipywidgets.VBox
     """
+    d, n_keys = positive_int(d, "d"), positive_int(n_keys, "n_keys")
+    seed = _seed(seed) or 0
     style = {"description_width": "initial"}
-    log_d = widgets.IntSlider(value=max(0, int(d).bit_length() - 1), min=0, max=12, step=1,
+    log_d = widgets.IntSlider(value=min(12, d.bit_length() - 1), min=0, max=12, step=1,
                               description="log₂ d", continuous_update=False, style=style)
     scaled = widgets.Checkbox(value=True, description="divide scores by √d")
-    draw = widgets.IntSlider(value=seed, min=0, max=20, step=1, description="random draw",
+    draw = widgets.IntSlider(value=min(seed, 20), min=0, max=20, step=1, description="random draw",
                              continuous_update=False, style=style)
 
     def redraw(log_d, scaled, draw):
