@@ -171,3 +171,36 @@ def test_largest_stable_lr_checker_names_each_likely_slip():
     assert other.message.endswith("(X̃ is X with a column of ones).")
     text = bp.check_largest_stable_lr("0.8", X_LINE)
     assert text.ok is False and text.message.startswith("Not yet: answer: expected a positive number")
+
+
+def test_update_count_checker_names_each_likely_slip():
+    """training.check_update_count: verdicts (False, not None) and hints; the name "epochs"."""
+    right = bp.check_update_count(350, 200, 32, 50)        # ⌈200/32⌉ = 7 updates per epoch
+    assert right.ok is True and right.message == "Right: 7 update(s) per epoch × 50 epochs = 350."
+    forgot = bp.check_update_count(300, 200, 32, 50)
+    assert forgot.ok is False
+    assert forgot.message == "Not yet: 300 is not the number of updates. Don't forget the last, smaller batch of each epoch."
+    seen = bp.check_update_count(10_000, 200, 32, 50)
+    assert seen.ok is False
+    assert seen.message == ("Not yet: 10000 is not the number of updates. "
+                            "That is the number of examples seen, not the number of updates.")
+    other = bp.check_update_count(123, 200, 32, 50)
+    assert other.ok is False and other.message == "Not yet: 123 is not the number of updates."
+    full_batch = bp.check_update_count(7, 200, None, 50)    # full batch: one update per epoch
+    assert full_batch.ok is False and full_batch.message == "Not yet: 7 is not the number of updates."
+    text = bp.check_update_count("many", 200, 32, 50)
+    assert text.ok is False and text.message == "Not yet: expected a whole number, got 'many'."
+    with pytest.raises(ValueError, match=r"^epochs: must be an integer ≥ 1, got 0$"):
+        bp.check_update_count(0, 200, 32, 0)
+
+
+def test_optimal_step_checker_defaults_to_float32_central_differences_of_exp_at_1():
+    """gradcheck.check_optimal_step: defaults dtype="float32", x0=1.0; the model error it quotes."""
+    best = bp.optimal_step("exp", 1.0, "central", "float32")
+    right = bp.check_optimal_step(best)
+    assert right.ok is True
+    assert "central differences in float32 on exp at x0 = 1 " in right.message
+    model_error = float(bp.step_size_error_model("exp", 1.0, [best], "central", "float32")[1][0])
+    assert f"relative error there ≈ {model_error:.1g})" in right.message
+    text = bp.check_optimal_step("small")
+    assert text.ok is False and text.message.startswith("Not yet: answer: expected a positive number")
