@@ -195,6 +195,9 @@ def test_check_bn_input_gradient_accepts_hand_answers_and_names_slips():
     right = 2 / (3 * sigma) * np.array([8 / 7, -10 / 7, 2 / 7])
     assert bp.check_bn_input_gradient(right).ok
     assert bp.check_bn_input_gradient(np.round(right, 3)).ok
+    assert bp.check_bn_input_gradient(np.round(right, 2)).ok          # (0.35, -0.44, 0.09), careful by hand
+    no_gamma = bp.check_bn_input_gradient(right / 2)
+    assert not no_gamma.ok and "divided by γ" in no_gamma.message
     constant = bp.check_bn_input_gradient(2 * np.array([1.0, 0.0, 0.0]) / sigma)
     assert not constant.ok and "constants" in constant.message
     mean_only = bp.check_bn_input_gradient(2 / sigma * (np.array([1.0, 0.0, 0.0]) - 1 / 3))
