@@ -174,7 +174,7 @@ def _pad(X, padding):
 def im2col(X, kh: int, kw: int, stride: int = 1, padding: int = 0):
     """The im2col matrix: one column per output position, one row per kernel entry  (eq-im2col, chapter 12).
 
-    Column ``(n·H_out + i)·W_out + j`` holds the window of example ``n`` that produces output
+    Column ``(e·H_out + i)·W_out + j`` holds the window of example ``e`` that produces output
     pixel ``(i, j)``, flattened in the order (channel, kernel row, kernel column), the order of
     ``W.reshape(C_out, -1)``.  Then :func:`conv2d` is one matrix product, ``W.reshape(C_out, -1) @ cols``.
     It is built one kernel entry at a time: row (c, p, q) is the padded input shifted by (p, q)
@@ -243,7 +243,7 @@ def _conv2d(X, W, b, stride, padding):
 def conv2d(X, W, b, stride: int = 1, padding: int = 0):
     """2-D cross-correlation with channels, stride and zero padding, as ``torch.nn.Conv2d``  (eq-conv2d, chapter 12).
 
-    Y[n, o, i, j] = b_o + Σ_{c, p, q} W[o, c, p, q] · X̃[n, c, s·i + p, s·j + q], where X̃ is X
+    Y[e, o, i, j] = b_o + Σ_{c, p, q} W[o, c, p, q] · X̃[e, c, s·i + p, s·j + q], where X̃ is X
     zero-padded by ``padding`` on every side.  Computed as one matrix product with :func:`im2col`.
 
     Parameters
@@ -286,12 +286,12 @@ def conv2d_loops(X, W, b, stride: int = 1, padding: int = 0):
     Xp = _pad(X, padding)
     kh, kw = W.shape[2:]
     Y = np.zeros((m, C_out, Ho, Wo))
-    for n in range(m):
+    for e in range(m):
         for o in range(C_out):
             for i in range(Ho):
                 for j in range(Wo):
-                    window = Xp[n, :, s * i:s * i + kh, s * j:s * j + kw]   # (C_in, kh, kw)
-                    Y[n, o, i, j] = np.sum(W[o] * window) + b[o]
+                    window = Xp[e, :, s * i:s * i + kh, s * j:s * j + kw]   # (C_in, kh, kw)
+                    Y[e, o, i, j] = np.sum(W[o] * window) + b[o]
     return Y
 
 
@@ -304,7 +304,7 @@ def _dY_rows(dY):
 def conv2d_input_grad(dY, X, W, stride: int = 1, padding: int = 0):
     """∂C/∂X of :func:`conv2d`: a full correlation of dY with the flipped kernel  (eq-conv2d-input-grad, chapter 12).
 
-    ∂C/∂X̃[n, c, u, v] = Σ_{o, p, q} dY↑[n, o, u − p, v − q] · W[o, c, p, q], where dY↑ is dY with
+    ∂C/∂X̃[e, c, u, v] = Σ_{o, p, q} dY↑[e, o, u − p, v − q] · W[o, c, p, q], where dY↑ is dY with
     s − 1 zeros between its entries (stride s) and zero outside its range; the padding rows and
     columns are then cut off.  The sum is computed grouped by kernel entry (p, q): the matrix
     ``W.reshape(C_out, -1).T @ dY`` holds every term, and each of its kh·kw blocks is added onto
@@ -375,7 +375,7 @@ def conv2d_input_grad_flipped(dY, X, W, stride: int = 1, padding: int = 0):
 def conv2d_kernel_grad(dY, X, W, stride: int = 1, padding: int = 0):
     """∂C/∂W of :func:`conv2d`: the input correlated with the upstream gradient  (eq-conv2d-kernel-grad, chapter 12).
 
-    ∂C/∂W[o, c, p, q] = Σ_{n, i, j} dY[n, o, i, j] · X̃[n, c, s·i + p, s·j + q]: every position at
+    ∂C/∂W[o, c, p, q] = Σ_{e, i, j} dY[e, o, i, j] · X̃[e, c, s·i + p, s·j + q]: every position at
     which the shared weight is used contributes, so the contributions are summed.  With the
     im2col matrix this is one product, ``dY_rows @ im2col(X).T``.
 
@@ -462,7 +462,7 @@ def conv2d_backward(dY, X, W, b, stride: int = 1, padding: int = 0):
 def conv2d_backward_loops(dY, X, W, b, stride: int = 1, padding: int = 0):
     """:func:`conv2d_backward` as plain loops: the chain rule applied to every term of eq-conv2d (chapter 12).
 
-    Each output Y[n, o, i, j] = b_o + Σ W[o] · window sends its gradient dY[n, o, i, j] back to
+    Each output Y[e, o, i, j] = b_o + Σ W[o] · window sends its gradient dY[e, o, i, j] back to
     everything it was computed from: to the window of X̃ (times W[o]), to W[o] (times the window)
     and to b_o.  A weight is used at every position, so its gradient is a sum (``+=``) over them.
 
@@ -480,14 +480,14 @@ def conv2d_backward_loops(dY, X, W, b, stride: int = 1, padding: int = 0):
     kh, kw = W.shape[2:]
     Xp = _pad(X, padding)
     dXp, dW, db = np.zeros_like(Xp), np.zeros_like(W), np.zeros_like(b)
-    for n in range(m):
+    for e in range(m):
         for o in range(C_out):
             for i in range(Ho):
                 for j in range(Wo):
-                    g = dY[n, o, i, j]
+                    g = dY[e, o, i, j]
                     rows, cols = slice(s * i, s * i + kh), slice(s * j, s * j + kw)
-                    dXp[n, :, rows, cols] += g * W[o]
-                    dW[o] += g * Xp[n, :, rows, cols]
+                    dXp[e, :, rows, cols] += g * W[o]
+                    dW[o] += g * Xp[e, :, rows, cols]
                     db[o] += g
     H, Wd = X.shape[2:]
     return dXp[:, :, padding:padding + H, padding:padding + Wd], dW, db
@@ -503,8 +503,8 @@ def _pool_args(X, size):
 
 
 def _blocks(X, size, Ho, Wo):
-    """View (m, C, Ho, size, Wo, size) of the pooling windows: entry [n, c, i, p, j, q] is
-    X[n, c, size·i + p, size·j + q].  Rows and columns past the last whole window are dropped,
+    """View (m, C, Ho, size, Wo, size) of the pooling windows: entry [e, c, i, p, j, q] is
+    X[e, c, size·i + p, size·j + q].  Rows and columns past the last whole window are dropped,
     as torch.nn.MaxPool2d does."""
     m, C = X.shape[:2]
     return X[:, :, :Ho * size, :Wo * size].reshape(m, C, Ho, size, Wo, size)
@@ -523,7 +523,7 @@ def _pool_max(B, size):
 def max_pool2d(X, size: int = 2):
     """Max-pooling over non-overlapping size×size windows, as ``torch.nn.MaxPool2d(size)``  (eq-maxpool, chapter 12).
 
-    Y[n, c, i, j] = max_{0 ≤ p, q < size} X[n, c, size·i + p, size·j + q].
+    Y[e, c, i, j] = max_{0 ≤ p, q < size} X[e, c, size·i + p, size·j + q].
 
     Parameters
     ----------
@@ -595,11 +595,11 @@ def max_pool2d_loops(X, size: int = 2):
     """
     X, s, (m, C, Ho, Wo) = _pool_args(X, size)
     Y = np.zeros((m, C, Ho, Wo))
-    for n in range(m):
+    for e in range(m):
         for c in range(C):
             for i in range(Ho):
                 for j in range(Wo):
-                    Y[n, c, i, j] = X[n, c, s * i:s * i + s, s * j:s * j + s].max()
+                    Y[e, c, i, j] = X[e, c, s * i:s * i + s, s * j:s * j + s].max()
     return Y
 
 
@@ -618,11 +618,11 @@ def max_pool2d_backward_loops(dY, X, size: int = 2):
     dY = _check_dY(dY, out)
     m, C, Ho, Wo = out
     dX = np.zeros_like(X)
-    for n in range(m):
+    for e in range(m):
         for c in range(C):
             for i in range(Ho):
                 for j in range(Wo):
-                    window = X[n, c, s * i:s * i + s, s * j:s * j + s]
+                    window = X[e, c, s * i:s * i + s, s * j:s * j + s]
                     p, q = np.unravel_index(np.argmax(window), window.shape)
-                    dX[n, c, s * i + p, s * j + q] += dY[n, c, i, j]
+                    dX[e, c, s * i + p, s * j + q] += dY[e, c, i, j]
     return dX
