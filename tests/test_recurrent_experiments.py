@@ -161,6 +161,8 @@ def test_plots_draw_labelled_axes():
     extra = [line for line in ax.lines if line.get_label().startswith("RNN of 35 units")]
     assert len(extra) == 1 and extra[0].get_xdata().size == 1      # drawn only at the lag it was run at
     ax = bpp.plot_unrolled_rnn(3)
+    ax = bpp.plot_lstm_cell()
+    assert any("f_t" in t.get_text() for t in ax.texts)
     with pytest.raises(ValueError, match="T"):
         bpp.plot_unrolled_rnn(0)
     plt.close("all")

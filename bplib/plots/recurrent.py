@@ -12,7 +12,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from ._common import axes_or_new
 
-__all__ = ["plot_unrolled_rnn", "plot_jacobian_norms", "plot_clipping_runs", "plot_recall_accuracy"]
+__all__ = ["plot_unrolled_rnn", "plot_lstm_cell", "plot_jacobian_norms", "plot_clipping_runs", "plot_recall_accuracy"]
 
 CELL_COLOURS = {"rnn": "#d1495b", "lstm": "#2e86ab"}
 
@@ -61,6 +61,54 @@ def plot_unrolled_rnn(T: int = 4, ax=None):
     ax.axis("off")
     ax.set_title("forward: the same $W_x$, $W_h$, $b$ at every step;  backward (dashed): "
                  "one Jacobian per step", fontsize=10)
+    return ax
+
+
+def plot_lstm_cell(ax=None):
+    """One LSTM step (eq-lstm-cell) with its two backward paths into c_{t−1} and h_t.
+
+    The cell state runs along the top: c_{t−1} is multiplied by f_t and i_t ⊙ g_t is added, giving
+    c_t; below, h_t = o_t ⊙ tanh(c_t); the four gates are computed from x_t and h_{t−1}.  Dashed red
+    arrows: the gradient along the cell state (multiplied only by f_t) and from h_t into c_t.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    ax = axes_or_new(ax, (9.0, 4.2))
+    state, node, gate = "#f2e3c6", "#ffffff", "#dbe9f6"
+    _box(ax, (0.0, 2.0), "$c_{t-1}$", state)
+    _box(ax, (1.8, 2.0), r"$\times$", node)
+    _box(ax, (3.6, 2.0), "$+$", node)
+    _box(ax, (5.4, 2.0), "$c_t$", state)
+    _box(ax, (5.4, 0.9), r"$\tanh$", node)
+    _box(ax, (5.4, -0.2), r"$\times$", node)
+    _box(ax, (7.2, -0.2), "$h_t$", state)
+    _box(ax, (0.0, -0.2), "$h_{t-1}$", state)
+    _box(ax, (0.0, -1.3), "$x_t$", "#dbe9f6")
+    ax.add_patch(FancyBboxPatch((1.3, -0.45), 2.8, 0.5, boxstyle="round,pad=0.04", fc=gate, ec="k", lw=1))
+    ax.text(2.7, -0.2, "gates $i_t, f_t, g_t, o_t$ from $z_t$", ha="center", va="center", fontsize=10)
+    _arrow(ax, (0.0, 2.1), (1.8, 2.1))
+    _arrow(ax, (1.8, 2.1), (3.6, 2.1))
+    _arrow(ax, (3.6, 2.1), (5.4, 2.1))
+    _arrow(ax, (5.4, 2.1), (7.4, 2.1), text="to step $t+1$", offset=(0.3, 0.18))
+    _arrow(ax, (1.8, 0.05), (1.8, 2.0), text="$f_t$", offset=(-0.25, 0.0))
+    _arrow(ax, (3.6, 0.05), (3.6, 2.0), text=r"$i_t \odot g_t$", offset=(-0.45, 0.0))
+    _arrow(ax, (5.4, 2.0), (5.4, 0.9))
+    _arrow(ax, (5.4, 0.9), (5.4, -0.2))
+    _arrow(ax, (4.1, -0.2), (5.4, -0.2), text="$o_t$", offset=(0.0, 0.15))
+    _arrow(ax, (5.4, -0.2), (7.2, -0.2))
+    _arrow(ax, (0.0, -0.2), (1.3, -0.2), style="-|>")
+    _arrow(ax, (0.0, -1.3), (1.6, -0.45))
+    _arrow(ax, (5.4, 2.35), (0.0, 2.35), colour="#c0392b", ls="--",
+           text=r"$\bar c_{t-1} \leftarrow \bar c_t \odot f_t$: no $W_h$, no $\tanh'$", offset=(0.0, 0.2))
+    _arrow(ax, (7.35, 0.0), (5.6, 1.85), colour="#c0392b", ls="--",
+           text=r"$\bar h_t \odot o_t \odot (1 - \tanh^2 c_t)$", offset=(1.1, 0.1))
+    ax.set_xlim(-0.6, 8.6)
+    ax.set_ylim(-1.7, 2.9)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title("one LSTM step: forward (black) and the gradient into the cell state (red, dashed)", fontsize=10)
     return ax
 
 
