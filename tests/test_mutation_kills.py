@@ -204,3 +204,28 @@ def test_optimal_step_checker_defaults_to_float32_central_differences_of_exp_at_
     assert f"relative error there ≈ {model_error:.1g})" in right.message
     text = bp.check_optimal_step("small")
     assert text.ok is False and text.message.startswith("Not yet: answer: expected a positive number")
+
+
+def test_batch_gradient_spread_defaults_and_argument_names():
+    """training.batch_gradient_spread: defaults epochs=20, seed=0; the names "net" and "seed"."""
+    X, Y = bp.xor()
+    net = bp.MLP([2, 3, 1], seed=0)
+    np.testing.assert_array_equal(bp.batch_gradient_spread(net, X, Y, [2]),
+                                  bp.batch_gradient_spread(net, X, Y, [2], epochs=20, seed=0))
+    assert not np.array_equal(bp.batch_gradient_spread(net, X, Y, [2]),
+                              bp.batch_gradient_spread(net, X, Y, [2], epochs=21, seed=0))
+    with pytest.raises(TypeError, match=r"^net: expected a bplib.MLP network, got str$"):
+        bp.batch_gradient_spread("net", X, Y, [2])
+    with pytest.raises(TypeError, match=r"^seed: expected None or an integer ≥ 0, got 'a'$"):
+        bp.batch_gradient_spread(net, X, Y, [2], seed="a")
+
+
+def test_as_matrix_checks_a_fixed_number_of_rows():
+    """_validate.as_matrix with rows=: the row check and its message."""
+    from bplib._validate import as_matrix
+
+    with pytest.raises(ValueError, match=r"^A: expected 3 rows, shape \(3, n\), got shape \(2, 3\)$"):
+        as_matrix(np.zeros((2, 3)), "A", rows=3)
+    with pytest.raises(ValueError, match=r"^A: expected a 2-D array of shape \(3, n\), got shape \(3,\)"):
+        as_matrix(np.zeros(3), "A", rows=3)
+    assert as_matrix(np.zeros((3, 2)), "A", rows=3).shape == (3, 2)
