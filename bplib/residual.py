@@ -6,7 +6,10 @@ book, with the skip around each layer's activation and weights,
     z^l = z^{l−1} + W^l f(z^{l−1}) + b^l        instead of the plain   z^l = W^l f(z^{l−1}) + b^l ,
 
 so the plain network is exactly :class:`bplib.MLP` (its pre-activations z^l), and the residual
-one adds the identity path z^{l−1} → z^l.
+one adds the identity path z^{l−1} → z^l.  The skip carries pre-activations and nothing acts on
+the sum (the "pre-activation" ordering of He et al. 2016b): an activation applied after the sum,
+as in the original ResNet, would make the block Jacobian diag(f′)(I + F′) and multiply the
+identity path by f′ ≤ 1/4 again for sigmoid units.
 
 - :func:`residual_block_jacobian` (eq-residual-jacobian): ∂z^l/∂z^{l−1} = I + W^l diag(f′(z^{l−1})).
 - :func:`residual_delta` (eq-residual-backward): δ^{l−1} = δ^l + ((W^l)ᵀ δ^l) ⊙ f′(z^{l−1}),
