@@ -7,20 +7,20 @@ Chapter 01, the chain rule in code:
   form ∇_x f = Jᵀ ∇_u f  (eq-chain-rule-paths).
 - :func:`check_derivative`: tells a reader whether a derivative computed by hand is right.
 
-Chapter 02, the 1-1-1 chain of seed 000 (every quantity is a scalar)::
+Chapter 02, the 1-1-1 chain of the two-neuron tutorial (every quantity is a scalar)::
 
-    x ──W¹,b¹──▶ a¹ = W¹x + b¹ ──W²,b²──▶ a² = W²a¹ + b²,     L = (y − a²)²
+    x ──W¹,b¹──▶ a¹ = W¹x + b¹ ──W²,b²──▶ a² = W²a¹ + b²,     C = (y − a²)²
 
 - :func:`chain_forward` (eq-chain-forward) and :func:`chain_loss` (eq-chain-loss);
-- :func:`chain_output_delta` δ² = ∂L/∂a² = 2(a² − y)  (eq-chain-delta2);
+- :func:`chain_output_delta` δ² = ∂C/∂z² = 2(a² − y)  (eq-chain-delta2);
 - :func:`chain_hidden_delta` δ¹ = δ² W²  (eq-chain-delta1);
-- :func:`chain_backward`: ∂L/∂W², ∂L/∂b², ∂L/∂W¹, ∂L/∂b¹  (eq-chain-grads);
+- :func:`chain_backward`: ∂C/∂W², ∂C/∂b², ∂C/∂W¹, ∂C/∂b¹  (eq-chain-grads);
 - :func:`train_chain`: per-sample gradient descent in a fixed order, stopping cleanly if it
   diverges; :func:`sweep_chain_lr` and :func:`check_chain_divergence_lr` for the exercise.
 
-The loss of chapter 02 is seed 000's L = (y − a²)², without the ½ of the rest of the book, so its
-derivatives carry a factor 2.  The seed's code updates with β·(a² − y): that is gradient descent on
-L with learning rate η = β/2 (or on ½(y − a²)² with learning rate β).
+The cost of chapter 02 is the two-neuron tutorial's C = (y − a²)², without the ½ of the rest of the book, so its
+derivatives carry a factor 2.  The tutorial's code updates with β·(a² − y): that is gradient descent on
+C with learning rate η = β/2 (or on ½(y − a²)² with learning rate β).
 """
 from __future__ import annotations
 
@@ -39,13 +39,15 @@ __all__ = [
     "chain_rule_derivative", "chain_rule_gradient", "check_derivative",
     "chain_forward", "chain_loss", "chain_output_delta", "chain_hidden_delta", "chain_backward",
     "ChainGradients", "ChainTraining", "train_chain", "LearningRateSweep", "sweep_chain_lr", "EDGE_GRID",
-    "check_chain_divergence_lr", "SEED_000",
+    "check_chain_divergence_lr", "SEED_000", "TWO_NEURON_TUTORIAL",
 ]
 
-#: seed 000's experiment: initial parameters, data f(x) = 5x + 3 on x = 0 … 12, 154 epochs.
+#: the two-neuron tutorial's experiment: initial parameters, data f(x) = 5x + 3 on x = 0 … 12, 154 epochs.
 SEED_000 = {"W1": 1.15, "W2": 0.35, "b1": 0.0, "b2": 0.0,
             "xs": tuple(float(x) for x in range(13)), "ys": tuple(5.0 * x + 3.0 for x in range(13)),
             "epochs": 154}
+#: the same setting under the name the book uses for its source (chapter 02).
+TWO_NEURON_TUTORIAL = SEED_000
 
 #: a squared error above this counts as divergence in :func:`train_chain` (targets are ≤ 63).
 MAX_ERROR = 1e12
@@ -164,12 +166,14 @@ def chain_rule_gradient(grad_outer, jacobian_inner):
     return J.T @ g
 
 
-def check_derivative(answer, f: Callable, x, rtol: float = 1e-4) -> CheckResult:
+def check_derivative(answer, f: Callable, x, rtol: float = 1e-3) -> CheckResult:
     """Tell the reader whether ``answer`` is the derivative of the scalar function f at x.
 
     Compares with central differences (step 1e-6, float64): right when the relative error
     ``|answer − f'(x)| / (|answer| + |f'(x)|)`` is below ``rtol``, which allows an answer rounded to
-    four or five significant digits.
+    four significant digits, also when the intermediate values were rounded to four digits on a
+    calculator. An answer that is a small whole multiple (or fraction) of the derivative gets a
+    hint about a missing or doubled inner factor; one with the wrong sign, about the sign.
 
     Parameters
     ----------
@@ -200,9 +204,27 @@ def check_derivative(answer, f: Callable, x, rtol: float = 1e-4) -> CheckResult:
     if error < rtol:
         return CheckResult(True, f"Right: the derivative at x = {x:g} is {numeric:.6g} "
                                  f"(yours {answer:.6g}).")
-    hint = " Check the sign." if np.sign(answer) == -np.sign(numeric) != 0 else ""
-    return CheckResult(False, f"Not yet: {answer:.6g} is off by a relative error of {error:.2g}.{hint} "
-                              f"Evaluate the outer derivative at the inner value, then multiply.")
+    if np.sign(answer) == -np.sign(numeric) != 0:
+        hint = (" The sign is wrong: check the sign of each local derivative (a minus from an inner"
+                " function such as y − a is easily lost).")
+    else:
+        ratio = answer / numeric if numeric != 0 else np.inf
+        factor = next((k for k in (2, 3, 4, 5, 6, 8, 10)
+                       for r in (k, 1 / k) if abs(ratio / r - 1) < 10 * rtol), None)
+        if factor is not None and ratio > 1:
+            hint = (f" Yours is {factor} times the derivative: a factor appears twice, or an"
+                    f" inner derivative is multiplied in that does not belong.")
+        elif factor is not None:
+            hint = (f" Yours is 1/{factor} of the derivative: a local derivative is missing,"
+                    f" such as the constant factor of an inner function (the 3 of sin(3x), the 2"
+                    f" of a square).")
+        elif error < 0.02:
+            hint = (" Close, but not within rounding: keep four significant digits in every"
+                    " intermediate value.")
+        else:
+            hint = (" Is each outer derivative evaluated at its inner value (f'(g(x)), not f'(x))?"
+                    " Multiply every local derivative of the chain.")
+    return CheckResult(False, f"Not yet: {answer:.6g} is off by a relative error of {error:.2g}.{hint}")
 
 
 # ---------------------------------------------------------------------------- chapter 02
@@ -237,7 +259,7 @@ def chain_forward(W1, W2, b1, b2, x):
 
 @implements("eq-chain-loss", chapter="02_two_neurons")
 def chain_loss(a2, y):
-    """Seed 000's loss for one sample, L = (y − a²)²  (eq-chain-loss, chapter 02; no ½ there).
+    """The two-neuron tutorial's cost for one sample, C = (y − a²)²  (eq-chain-loss, chapter 02; no ½ there).
 
     Parameters
     ----------
@@ -259,10 +281,10 @@ def chain_loss(a2, y):
 
 @implements("eq-chain-delta2", chapter="02_two_neurons")
 def chain_output_delta(a2, y):
-    """Error of the output neuron, δ² = ∂L/∂a² = 2(a² − y)  (eq-chain-delta2, chapter 02).
+    """Error of the output neuron, δ² = ∂C/∂z² = 2(a² − y)  (eq-chain-delta2, chapter 02).
 
     Positive when the output is too large: subtracting a positive multiple of it moves a² towards y.
-    (Seed 000's text writes 2(y − a²), the opposite sign; its code uses a² − y.)
+    (The two-neuron tutorial's text writes 2(y − a²), the opposite sign; its code uses a² − y.)
 
     Parameters
     ----------
@@ -284,7 +306,7 @@ def chain_output_delta(a2, y):
 
 @implements("eq-chain-delta1", chapter="02_two_neurons")
 def chain_hidden_delta(delta2, W2):
-    """Error of the hidden neuron, δ¹ = ∂L/∂a¹ = δ² W²  (eq-chain-delta1, chapter 02).
+    """Error of the hidden neuron, δ¹ = ∂C/∂a¹ = δ² W²  (eq-chain-delta1, chapter 02).
 
     The scalar case of the general hidden delta eq-bp2 (chapter 04): a 1×1 weight matrix, and an
     identity activation whose derivative is 1.
@@ -307,7 +329,7 @@ def chain_hidden_delta(delta2, W2):
 
 
 class ChainGradients(NamedTuple):
-    """The four derivatives of L with respect to the parameters of the chain."""
+    """The four derivatives of C with respect to the parameters of the chain."""
 
     dW1: float
     dW2: float
@@ -321,13 +343,13 @@ class ChainGradients(NamedTuple):
 
 @implements("eq-chain-grads", chapter="02_two_neurons")
 def chain_backward(W1, W2, b1, b2, x, y) -> ChainGradients:
-    """The four derivatives of L = (y − a²)² for one sample, by backpropagation  (eq-chain-grads,
+    """The four derivatives of C = (y − a²)² for one sample, by backpropagation  (eq-chain-grads,
     chapter 02).
 
     Forward pass (eq-chain-forward), then δ² = 2(a² − y) (eq-chain-delta2), δ¹ = δ² W²
     (eq-chain-delta1), and
 
-        ∂L/∂W² = δ² a¹,   ∂L/∂b² = δ²,   ∂L/∂W¹ = δ¹ x,   ∂L/∂b¹ = δ¹.
+        ∂C/∂W² = δ² a¹,   ∂C/∂b² = δ²,   ∂C/∂W¹ = δ¹ x,   ∂C/∂b¹ = δ¹.
 
     Parameters
     ----------
@@ -357,7 +379,7 @@ class ChainTraining:
     ----------
     errors : ndarray, shape (epochs_completed,)
         Error (y − a²)² of the last sample of each completed epoch, measured before that sample's
-        update (what seed 000 prints).
+        update (what the tutorial prints).
     params : ndarray, shape (epochs_completed + 1, 4)
         (W¹, W², b¹, b²) before training (row 0) and after each completed epoch.
     lr : float
@@ -408,11 +430,11 @@ class ChainTraining:
 
 
 def train_chain(W1, W2, b1, b2, xs, ys, lr, epochs) -> ChainTraining:
-    """Train the chain by per-sample gradient descent on L = (y − a²)², samples in the given order.
+    """Train the chain by per-sample gradient descent on C = (y − a²)², samples in the given order.
 
     For each sample in turn: forward pass, the four derivatives of :func:`chain_backward`
-    (δ¹ uses W² before its update), then θ ← θ − lr·∂L/∂θ for all four parameters (eq-gd-update).
-    Seed 000's code does the same with β(a² − y) in place of 2(a² − y): its β is 2·lr.
+    (δ¹ uses W² before its update), then θ ← θ − lr·∂C/∂θ for all four parameters (eq-gd-update).
+    The two-neuron tutorial's code does the same with β(a² − y) in place of 2(a² − y): its β is 2·lr.
 
     Training stops early, without warnings, as soon as a squared error exceeds 1e12 (or is not
     finite); the result then says so in ``diverged`` and ``message``.
@@ -424,7 +446,7 @@ def train_chain(W1, W2, b1, b2, xs, ys, lr, epochs) -> ChainTraining:
     xs, ys : array_like, shape (m,)
         Inputs and targets, visited in this order every epoch.
     lr : float, > 0
-        Learning rate η applied to the gradient of L = (y − a²)².
+        Learning rate η applied to the gradient of C = (y − a²)².
     epochs : int, ≥ 1
 
     Returns
@@ -528,7 +550,7 @@ def sweep_chain_lr(lrs, W1=SEED_000["W1"], W2=SEED_000["W2"], b1=SEED_000["b1"],
     Parameters
     ----------
     lrs : array_like, shape (k,), increasing positive learning rates
-    W1, W2, b1, b2, xs, ys, epochs : the setting (default: seed 000's experiment, 154 epochs)
+    W1, W2, b1, b2, xs, ys, epochs : the setting (default: the two-neuron tutorial's experiment, 154 epochs)
 
     Returns
     -------
@@ -561,16 +583,16 @@ def _seed_000_sweep() -> LearningRateSweep:
 
 
 def check_chain_divergence_lr(answer, rtol: float = 0.03) -> CheckResult:
-    """Check the reader's estimate of the learning rate at which seed 000's training diverges.
+    """Check the reader's estimate of the learning rate at which the two-neuron tutorial's training diverges.
 
-    On seed 000's setting (154 epochs) the reference is :attr:`LearningRateSweep.edge` of a sweep
+    On the two-neuron tutorial's setting (154 epochs) the reference is :attr:`LearningRateSweep.edge` of a sweep
     over :data:`EDGE_GRID` (spacing 1e-6), about 0.00197.  Near the edge a few isolated runs
     behave unlike their neighbours, so an answer within ``rtol`` (3 %) of the edge is right.
 
     Parameters
     ----------
     answer : float, > 0
-        Your estimate of η (the learning rate on L = (y − a²)²; seed 000's β is 2η).
+        Your estimate of η (the learning rate on C = (y − a²)²; the tutorial's β is 2η).
     rtol : float, > 0
 
     Returns

@@ -150,7 +150,7 @@ def backward_with_wrong_transpose(W1, b1, W2, b2, X, Y):
 
 
 def backward_with_sigmoid_derivative_for_tanh(W1, b1, W2, b2, X, Y):
-    """Planted bug: the tanh hidden layer gets the sigmoid derivative a(1 − a) (seed 003's slip)."""
+    """Planted bug: the tanh hidden layer gets the sigmoid derivative a(1 − a) (a slip of the moons tutorial)."""
     Z1, A1, Z2, A2 = tiny_net_forward(W1, b1, W2, b2, X)
     m = X.shape[0]
     delta2 = (A2 - Y) / m * A2 * (1 - A2)      # eq-bp1: ∂C/∂A2 ⊙ σ'(Z2)
@@ -183,7 +183,7 @@ def backward_without_batch_mean(W1, b1, W2, b2, X, Y):
 
 
 def backward_with_wrong_activation_in_weight_gradient(W1, b1, W2, b2, X, Y):
-    """Planted bug: ∂C/∂W2 uses the layer's own output A2 where A1 belongs (seed 003's slip)."""
+    """Planted bug: ∂C/∂W2 uses the layer's own output A2 where A1 belongs (a slip of the moons tutorial)."""
     Z1, A1, Z2, A2 = tiny_net_forward(W1, b1, W2, b2, X)
     m = X.shape[0]
     delta2 = (A2 - Y) / m * A2 * (1 - A2)      # eq-bp1: ∂C/∂A2 ⊙ σ'(Z2)

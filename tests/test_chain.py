@@ -114,6 +114,14 @@ def test_check_derivative():
     wrong = bp.check_derivative(-exact, h, 0.5)
     assert not wrong and "sign" in wrong.message
     assert not bp.check_derivative(3 * np.cos(0.5) * np.exp(np.sin(1.5)), h, 0.5)
+    # a careful hand answer: every intermediate value rounded to four digits on a calculator
+    assert bp.check_derivative(3 * 0.0707 * 2.711, h, 0.5).ok
+    assert bp.check_derivative(0.5750, h, 0.5).ok
+    # the hints name the slip: a missing inner factor, a doubled one, a near miss
+    assert "1/3 of the derivative" in bp.check_derivative(exact / 3, h, 0.5).message
+    assert "2 times the derivative" in bp.check_derivative(2 * exact, h, 0.5).message
+    assert "Close" in bp.check_derivative(0.57, h, 0.5).message
+    assert "inner value" in bp.check_derivative(3 * np.cos(0.5) * np.exp(np.sin(1.5)), h, 0.5).message
     assert not bp.check_derivative("0.57", h, 0.5)
     assert not bp.check_derivative(np.array([0.5, 0.5]), h, 0.5)
 
@@ -364,3 +372,8 @@ def test_widget_has_a_described_learning_rate_slider():
     assert isinstance(slider, ipywidgets.FloatSlider) and slider.description
     assert slider.value == 0.0018 and not slider.continuous_update
     plt.close("all")
+
+
+def test_two_neuron_tutorial_is_the_chapter_02_setting():
+    assert bp.TWO_NEURON_TUTORIAL is bp.SEED_000
+    assert bp.TWO_NEURON_TUTORIAL["epochs"] == 154 and bp.TWO_NEURON_TUTORIAL["W1"] == 1.15
