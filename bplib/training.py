@@ -659,6 +659,15 @@ def check_largest_stable_lr(answer, X, rtol: float = 0.01):
     if abs(value - expected / 2) <= rtol * expected / 2:
         return CheckResult(False, "Not yet: that is 1/λ_max. The error along an eigenvector is multiplied "
                                   "by 1 − ηλ per step; it grows once |1 − ηλ| > 1, i.e. η > 2/λ.")
+    X = as_matrix(X, "X")
+    m = X.shape[0]
+    if m > 1 and abs(value - expected / m) <= rtol * expected / m:
+        return CheckResult(False, f"Not yet: that is 2/λ_max of X̃ᵀX̃, the sum over the {m} examples; the "
+                                  "cost is their mean, so H = (1/m) X̃ᵀX̃: divide by m.")
+    no_bias = 2.0 / float(np.max(np.linalg.eigvalsh(X.T @ X / m)))
+    if abs(value - no_bias) <= rtol * no_bias:
+        return CheckResult(False, "Not yet: that leaves out the bias. Extend each input by a 1, "
+                                  "x̃ = (x, 1), so H has a row and a column for b as well.")
     return CheckResult(False, f"Not yet: {value:.4g} is not 2/λ_max of H = (1/m) X̃ᵀX̃ "
                               f"(X̃ is X with a column of ones).")
 

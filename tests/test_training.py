@@ -301,3 +301,14 @@ def test_widgets_build():
     Xh, Yh = bp.half_adder()
     assert isinstance(bpw.path_terms_widget(bp.MLP([2, 2, 2, 2], seed=0), Xh, Yh), ipywidgets.VBox)
     plt.close("all")
+
+
+def test_check_largest_stable_lr_names_the_forgotten_mean_and_bias():
+    """Two slips of a hand computation: H summed instead of averaged, and H without the bias."""
+    X = np.arange(13.0).reshape(-1, 1) / 12
+    expected = bp.largest_stable_lr(X)
+    summed = bp.check_largest_stable_lr(expected / 13, X)
+    assert summed.ok is False and "divide by m" in summed.message
+    no_bias = bp.check_largest_stable_lr(2 / float(np.mean(X ** 2)), X)
+    assert no_bias.ok is False and "bias" in no_bias.message
+    assert bp.check_largest_stable_lr(1.57, X).ok               # rounded by hand
