@@ -210,3 +210,21 @@ def test_batch_delta_check_names_the_missing_one_over_m():
     too_big = bp.check_batch_delta(4 * right, net, X, Y, layer=2)
     assert not too_big.ok and "1/m" in too_big.message
     assert not bp.check_batch_delta(right[:2], net, X, Y, layer=2).ok
+
+
+def test_batch_delta_check_accepts_three_digits_and_names_the_slip_at_the_zero_network():
+    X, Y = bp.xor()
+    zero = bp.MLP([2, 3, 1], init="standard", seed=0)
+    for W, b in zip(zero.weights, zero.biases):
+        W[...] = 0.0
+        b[...] = 0.0
+    signs = np.array([[1.0], [-1.0], [-1.0], [1.0]])
+    assert bp.check_batch_delta(0.0313 * signs, zero, X, Y, layer=2).ok          # 1/32 to three digits
+    assert not bp.check_batch_delta(0.031 * signs, zero, X, Y, layer=2).ok
+    # here 1/m and σ'(0) are both 1/4: a delta 4 times too large may lack either, the hint names both
+    four = bp.check_batch_delta(0.125 * signs, zero, X, Y, layer=2).message
+    assert "1/m" in four and "f'(Z^2)" in four
+    both = bp.check_batch_delta(0.5 * signs, zero, X, Y, layer=2).message
+    assert "both" in both
+    one_row = bp.check_batch_delta(0.03125 * signs * [[1], [1], [-1], [1]], zero, X, Y, layer=2).message
+    assert "row(s) 3 " in one_row
