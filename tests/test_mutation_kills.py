@@ -162,10 +162,15 @@ def test_largest_stable_lr_checker_names_each_likely_slip():
     assert bp.check_largest_stable_lr(expected * 1.02, X_LINE).ok is False          # outside 1 %
     too_small = bp.check_largest_stable_lr(2 / eigenvalues[0], X_LINE)
     assert too_small.ok is False and too_small.message.startswith("Not yet: that is 2/λ_min.")
-    assert "largest eigenvalue sets the limit" in too_small.message
+    assert too_small.message.endswith("every eigenvector, so the largest eigenvalue sets the limit.")
+    assert bp.check_largest_stable_lr(2 / eigenvalues[0] * 1.005, X_LINE).message.startswith(
+        "Not yet: that is 2/λ_min.")                                                # within 1 % of it
     half = bp.check_largest_stable_lr(expected / 2, X_LINE)
     assert half.ok is False and half.message.startswith("Not yet: that is 1/λ_max.")
-    assert "η > 2/λ" in half.message
+    assert half.message.endswith("it grows once |1 − ηλ| > 1, i.e. η > 2/λ.")
+    assert bp.check_largest_stable_lr(expected / 2 * 1.008, X_LINE).message.startswith("Not yet: that is 1/λ_max.")
+    for answer in (expected / 2 * 1.03, expected / 2 + 0.005):  # outside 1 % of 1/λ_max: no hint
+        assert bp.check_largest_stable_lr(answer, X_LINE).message.startswith("Not yet: 0.")
     other = bp.check_largest_stable_lr(5.0, X_LINE)
     assert other.ok is False and other.message.startswith("Not yet: 5 is not 2/λ_max of H = (1/m) X̃ᵀX̃")
     assert other.message.endswith("(X̃ is X with a column of ones).")
@@ -229,3 +234,34 @@ def test_as_matrix_checks_a_fixed_number_of_rows():
     with pytest.raises(ValueError, match=r"^A: expected a 2-D array of shape \(3, n\), got shape \(3,\)"):
         as_matrix(np.zeros(3), "A", rows=3)
     assert as_matrix(np.zeros((3, 2)), "A", rows=3).shape == (3, 2)
+
+
+def test_optimal_step_checker_names_each_likely_slip():
+    """gradcheck.check_optimal_step: the 3× window (inclusive), the two slips and their hints."""
+    best = bp.optimal_step("exp", 1.0, "central", "float32")
+    forward = bp.optimal_step("exp", 1.0, "forward", "float32")
+    best64 = bp.optimal_step("exp", 1.0, "central", "float64")
+    setting = "central differences in float32 on exp at x0 = 1"
+    assert bp.check_optimal_step(3 * best).ok is True and bp.check_optimal_step(best / 3).ok is True
+    assert bp.check_optimal_step(3.5 * best).ok is False and bp.check_optimal_step(best / 3.5).ok is False
+    slip = bp.check_optimal_step(forward / 3)
+    assert slip.ok is False and slip.message == (
+        f"Not yet: {forward / 3:.2g} is too small: round-off dominates for {setting}: it is about the best "
+        f"step of forward differences; the error of central differences falls like h², so the balance "
+        f"lands elsewhere.")
+    assert bp.check_optimal_step(forward / 3.5).message.endswith("Balance the two terms of the error model.")
+    assert bp.check_optimal_step(3 * forward).message.endswith("so the balance lands elsewhere.")
+    in64 = bp.check_optimal_step(best64)
+    assert in64.message == (f"Not yet: {best64:.2g} is too small: round-off dominates for {setting}: it is "
+                            f"about the best step in float64; use the machine epsilon of float32, 1.2e-07.")
+    large = bp.check_optimal_step(100 * best)
+    assert large.ok is False and large.message == (
+        f"Not yet: {100 * best:.2g} is too large: truncation dominates for {setting}. Balance the two terms "
+        f"of the error model.")
+    small = bp.check_optimal_step(best / 100)
+    assert small.message.startswith(f"Not yet: {best / 100:.2g} is too small: round-off dominates for")
+    # in float64 the float64 slip is the right answer, so only the other scheme is a slip
+    fwd64 = bp.optimal_step("exp", 1.0, "forward", "float64")
+    assert bp.check_optimal_step(fwd64, "float64").message.endswith("so the balance lands elsewhere.")
+    forward_scheme = bp.check_optimal_step(bp.optimal_step("exp", 1.0, "central", "float32"), "float32", "forward")
+    assert "the error of forward differences falls like h, so" in forward_scheme.message
