@@ -251,6 +251,7 @@ def test_optimal_step_checker_names_each_likely_slip():
         f"lands elsewhere.")
     assert bp.check_optimal_step(forward / 3.5).message.endswith("Balance the two terms of the error model.")
     assert bp.check_optimal_step(3 * forward).message.endswith("so the balance lands elsewhere.")
+    assert bp.check_optimal_step(3.2 * forward).message.endswith("Balance the two terms of the error model.")
     in64 = bp.check_optimal_step(best64)
     assert in64.message == (f"Not yet: {best64:.2g} is too small: round-off dominates for {setting}: it is "
                             f"about the best step in float64; use the machine epsilon of float32, 1.2e-07.")
