@@ -120,44 +120,44 @@ def tiny_net_backward(W1, b1, W2, b2, X, Y):
     """
     Z1, A1, Z2, A2 = tiny_net_forward(W1, b1, W2, b2, X)
     m = X.shape[0]
-    delta2 = (A2 - Y) / m * A2 * (1 - A2)      # eq-bp1: ∂C/∂A2 ⊙ σ'(Z2)
-    delta1 = (delta2 @ W2) * (1 - A1 ** 2)     # eq-bp2: tanh'(Z1) = 1 − A1²
-    dW2 = delta2.T @ A1                        # eq-bp4
-    dW1 = delta1.T @ X                         # eq-bp4
-    return dW1, delta1.sum(axis=0), dW2, delta2.sum(axis=0)   # eq-bp3 for the biases
+    delta2 = (A2 - Y) / m * A2 * (1 - A2)      # (BP1): ∂C/∂A2 ⊙ σ'(Z2)
+    delta1 = (delta2 @ W2) * (1 - A1 ** 2)     # (BP2): tanh'(Z1) = 1 − A1²
+    dW2 = delta2.T @ A1                        # (BP4)
+    dW1 = delta1.T @ X                         # (BP4)
+    return dW1, delta1.sum(axis=0), dW2, delta2.sum(axis=0)   # (BP3) for the biases
 
 
 def backward_without_activation_derivative(W1, b1, W2, b2, X, Y):
     """Planted bug: the hidden delta forgets the factor tanh'(Z1) of eq-bp2."""
     Z1, A1, Z2, A2 = tiny_net_forward(W1, b1, W2, b2, X)
     m = X.shape[0]
-    delta2 = (A2 - Y) / m * A2 * (1 - A2)      # eq-bp1: ∂C/∂A2 ⊙ σ'(Z2)
+    delta2 = (A2 - Y) / m * A2 * (1 - A2)      # (BP1): ∂C/∂A2 ⊙ σ'(Z2)
     delta1 = delta2 @ W2                       # BUG: tanh'(Z1) dropped
-    dW2 = delta2.T @ A1                        # eq-bp4
-    dW1 = delta1.T @ X                         # eq-bp4
-    return dW1, delta1.sum(axis=0), dW2, delta2.sum(axis=0)   # eq-bp3 for the biases
+    dW2 = delta2.T @ A1                        # (BP4)
+    dW1 = delta1.T @ X                         # (BP4)
+    return dW1, delta1.sum(axis=0), dW2, delta2.sum(axis=0)   # (BP3) for the biases
 
 
 def backward_with_wrong_transpose(W1, b1, W2, b2, X, Y):
     """Planted bug: the hidden delta uses W2ᵀ where W2 belongs (shapes agree for square W2)."""
     Z1, A1, Z2, A2 = tiny_net_forward(W1, b1, W2, b2, X)
     m = X.shape[0]
-    delta2 = (A2 - Y) / m * A2 * (1 - A2)      # eq-bp1: ∂C/∂A2 ⊙ σ'(Z2)
+    delta2 = (A2 - Y) / m * A2 * (1 - A2)      # (BP1): ∂C/∂A2 ⊙ σ'(Z2)
     delta1 = (delta2 @ W2.T) * (1 - A1 ** 2)   # BUG: W2 transposed
-    dW2 = delta2.T @ A1                        # eq-bp4
-    dW1 = delta1.T @ X                         # eq-bp4
-    return dW1, delta1.sum(axis=0), dW2, delta2.sum(axis=0)   # eq-bp3 for the biases
+    dW2 = delta2.T @ A1                        # (BP4)
+    dW1 = delta1.T @ X                         # (BP4)
+    return dW1, delta1.sum(axis=0), dW2, delta2.sum(axis=0)   # (BP3) for the biases
 
 
 def backward_with_sigmoid_derivative_for_tanh(W1, b1, W2, b2, X, Y):
     """Planted bug: the tanh hidden layer gets the sigmoid derivative a(1 − a) (a slip of the moons tutorial)."""
     Z1, A1, Z2, A2 = tiny_net_forward(W1, b1, W2, b2, X)
     m = X.shape[0]
-    delta2 = (A2 - Y) / m * A2 * (1 - A2)      # eq-bp1: ∂C/∂A2 ⊙ σ'(Z2)
+    delta2 = (A2 - Y) / m * A2 * (1 - A2)      # (BP1): ∂C/∂A2 ⊙ σ'(Z2)
     delta1 = (delta2 @ W2) * A1 * (1 - A1)     # BUG: σ' = a(1 − a) used for tanh
-    dW2 = delta2.T @ A1                        # eq-bp4
-    dW1 = delta1.T @ X                         # eq-bp4
-    return dW1, delta1.sum(axis=0), dW2, delta2.sum(axis=0)   # eq-bp3 for the biases
+    dW2 = delta2.T @ A1                        # (BP4)
+    dW1 = delta1.T @ X                         # (BP4)
+    return dW1, delta1.sum(axis=0), dW2, delta2.sum(axis=0)   # (BP3) for the biases
 
 
 def backward_with_wrong_sign(W1, b1, W2, b2, X, Y):
@@ -165,10 +165,10 @@ def backward_with_wrong_sign(W1, b1, W2, b2, X, Y):
     Z1, A1, Z2, A2 = tiny_net_forward(W1, b1, W2, b2, X)
     m = X.shape[0]
     delta2 = (Y - A2) / m * A2 * (1 - A2)      # BUG: y − a instead of a − y
-    delta1 = (delta2 @ W2) * (1 - A1 ** 2)     # eq-bp2: tanh'(Z1) = 1 − A1²
-    dW2 = delta2.T @ A1                        # eq-bp4
-    dW1 = delta1.T @ X                         # eq-bp4
-    return dW1, delta1.sum(axis=0), dW2, delta2.sum(axis=0)   # eq-bp3 for the biases
+    delta1 = (delta2 @ W2) * (1 - A1 ** 2)     # (BP2): tanh'(Z1) = 1 − A1²
+    dW2 = delta2.T @ A1                        # (BP4)
+    dW1 = delta1.T @ X                         # (BP4)
+    return dW1, delta1.sum(axis=0), dW2, delta2.sum(axis=0)   # (BP3) for the biases
 
 
 def backward_without_batch_mean(W1, b1, W2, b2, X, Y):
@@ -176,21 +176,21 @@ def backward_without_batch_mean(W1, b1, W2, b2, X, Y):
     Z1, A1, Z2, A2 = tiny_net_forward(W1, b1, W2, b2, X)
     m = X.shape[0]
     delta2 = (A2 - Y) * A2 * (1 - A2)          # BUG: no division by m
-    delta1 = (delta2 @ W2) * (1 - A1 ** 2)     # eq-bp2: tanh'(Z1) = 1 − A1²
-    dW2 = delta2.T @ A1                        # eq-bp4
-    dW1 = delta1.T @ X                         # eq-bp4
-    return dW1, delta1.sum(axis=0), dW2, delta2.sum(axis=0)   # eq-bp3 for the biases
+    delta1 = (delta2 @ W2) * (1 - A1 ** 2)     # (BP2): tanh'(Z1) = 1 − A1²
+    dW2 = delta2.T @ A1                        # (BP4)
+    dW1 = delta1.T @ X                         # (BP4)
+    return dW1, delta1.sum(axis=0), dW2, delta2.sum(axis=0)   # (BP3) for the biases
 
 
 def backward_with_wrong_activation_in_weight_gradient(W1, b1, W2, b2, X, Y):
     """Planted bug: ∂C/∂W2 uses the layer's own output A2 where A1 belongs (a slip of the moons tutorial)."""
     Z1, A1, Z2, A2 = tiny_net_forward(W1, b1, W2, b2, X)
     m = X.shape[0]
-    delta2 = (A2 - Y) / m * A2 * (1 - A2)      # eq-bp1: ∂C/∂A2 ⊙ σ'(Z2)
-    delta1 = (delta2 @ W2) * (1 - A1 ** 2)     # eq-bp2: tanh'(Z1) = 1 − A1²
+    delta2 = (A2 - Y) / m * A2 * (1 - A2)      # (BP1): ∂C/∂A2 ⊙ σ'(Z2)
+    delta1 = (delta2 @ W2) * (1 - A1 ** 2)     # (BP2): tanh'(Z1) = 1 − A1²
     dW2 = delta2.T @ A2                        # BUG: A2 instead of A1
-    dW1 = delta1.T @ X                         # eq-bp4
-    return dW1, delta1.sum(axis=0), dW2, delta2.sum(axis=0)   # eq-bp3 for the biases
+    dW1 = delta1.T @ X                         # (BP4)
+    return dW1, delta1.sum(axis=0), dW2, delta2.sum(axis=0)   # (BP3) for the biases
 
 
 #: description -> backward pass with exactly that one mistake.
