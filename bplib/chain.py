@@ -306,7 +306,7 @@ def chain_output_delta(a2, y):
 
 @implements("eq-chain-delta1", chapter="02_two_neurons")
 def chain_hidden_delta(delta2, W2):
-    """Error of the hidden neuron, δ¹ = ∂C/∂a¹ = δ² W²  (eq-chain-delta1, chapter 02).
+    """Error of the hidden neuron, δ¹ = ∂C/∂z¹ = δ² W²  (eq-chain-delta1, chapter 02).
 
     The scalar case of the general hidden delta eq-bp2 (chapter 04): a 1×1 weight matrix, and an
     identity activation whose derivative is 1.
