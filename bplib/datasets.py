@@ -7,7 +7,7 @@ __all__ = ["half_adder", "xor", "linear_samples", "moons", "digits_split"]
 
 
 def half_adder():
-    """The half adder of seed 001: inputs (a, b) → outputs (sum, carry) = (a XOR b, a AND b).
+    """The half adder of the half-adder tutorial: inputs (a, b) → outputs (sum, carry) = (a XOR b, a AND b).
 
     Returns
     -------
@@ -27,7 +27,7 @@ def xor():
 
 
 def linear_samples(slope: float = 5.0, intercept: float = 3.0, xs=range(13)):
-    """Samples of the line y = slope·x + intercept (seed 000: y = 5x + 3 at x = 0 … 12).
+    """Samples of the line y = slope·x + intercept (the two-neuron tutorial: y = 5x + 3 at x = 0 … 12).
 
     Returns
     -------
@@ -38,7 +38,7 @@ def linear_samples(slope: float = 5.0, intercept: float = 3.0, xs=range(13)):
 
 
 def moons(n_samples: int = 200, noise: float = 0.2, seed: int = 0):
-    """scikit-learn's two interleaving half circles (seed 003).
+    """scikit-learn's two interleaving half circles (the moons tutorial).
 
     Returns
     -------

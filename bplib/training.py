@@ -169,7 +169,7 @@ def train(net, X, Y, lr: float, epochs: int, batch_size: int | None = None, seed
         Seed of the generator that shuffles the examples every epoch.
     shuffle : bool
         Shuffle the order of examples every epoch (ignored for full batch).  False visits the
-        examples in their stored order, as seed 000's loop does.
+        examples in their stored order, as the two-neuron tutorial's loop does.
     track : dict name -> callable(net) -> float, optional
         Extra quantities recorded after every epoch (e.g. accuracy).
 

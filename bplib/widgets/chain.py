@@ -16,9 +16,9 @@ __all__ = ["chain_learning_rate_widget"]
 
 def chain_learning_rate_widget(lr: float = 0.0018, epochs: int = SEED_000["epochs"], lr_max: float = 0.0025,
                                setting: dict | None = None):
-    """A learning-rate slider for per-sample training of the chain on seed 000's data.
+    """A learning-rate slider for per-sample training of the chain on the two-neuron tutorial's data.
 
-    Every change reruns ``train_chain`` from seed 000's initial parameters and redraws the
+    Every change reruns ``train_chain`` from the two-neuron tutorial's initial parameters and redraws the
     last-sample error per epoch and the learned line; the title says how training ended.
 
     Parameters
@@ -27,7 +27,7 @@ def chain_learning_rate_widget(lr: float = 0.0018, epochs: int = SEED_000["epoch
     epochs : int      epochs per run (fixed)
     lr_max : float    right end of the slider
     setting : dict, optional
-        Overrides of seed 000's W1, W2, b1, b2, xs, ys.
+        Overrides of the two-neuron tutorial's W1, W2, b1, b2, xs, ys.
 
     Returns
     -------
