@@ -266,3 +266,56 @@ def test_optimal_step_checker_names_each_likely_slip():
     assert bp.check_optimal_step(fwd64, "float64").message.endswith("so the balance lands elsewhere.")
     forward_scheme = bp.check_optimal_step(bp.optimal_step("exp", 1.0, "central", "float32"), "float32", "forward")
     assert "the error of forward differences falls like h, so" in forward_scheme.message
+
+
+# ------------------------------------------------------------------ losses and activations: names, edges
+@pytest.mark.parametrize("loss", [bp.cross_entropy_from_logits, bp.binary_cross_entropy_from_logits])
+def test_losses_from_logits_name_their_arguments(loss):
+    """losses.*_from_logits: the names "Z" and "Y" in as_matrix and same_shape."""
+    with pytest.raises(TypeError, match=r"^Z: expected a 2-D numeric array, got str$"):
+        loss("logits", np.zeros((1, 2)))
+    with pytest.raises(TypeError, match=r"^Y: expected a 2-D numeric array, got str$"):
+        loss(np.zeros((1, 2)), "targets")
+    with pytest.raises(ValueError, match=r"^Z and Y must have the same shape, got Z \(1, 2\) and Y \(1, 3\)$"):
+        loss(np.zeros((1, 2)), np.zeros((1, 3)))
+
+
+def test_loss_and_softmax_backward_name_their_arguments():
+    """losses._pair ("Y"), activations.softmax_backward ("A", "G")."""
+    with pytest.raises(TypeError, match=r"^Y: expected a 2-D numeric array, got str$"):
+        bp.mse(np.zeros((1, 2)), "targets")
+    with pytest.raises(TypeError, match=r"^A: expected a 2-D numeric array, got str$"):
+        bp.softmax_backward("a", np.zeros((1, 2)))
+    with pytest.raises(TypeError, match=r"^G: expected a 2-D numeric array, got str$"):
+        bp.softmax_backward(np.full((1, 2), 0.5), "g")
+
+
+def test_targets_outside_zero_one_are_rejected_on_either_side():
+    """losses._probabilities: min < 0 or max > 1 (not "and", not max > 2)."""
+    with pytest.raises(ValueError, match=r"^Y: targets must lie in \[0, 1\], got values in \[-0.5, 1\]"):
+        bp.cross_entropy(np.full((1, 2), 0.5), np.array([[-0.5, 1.0]]))
+    with pytest.raises(ValueError, match=r"^Y: targets must lie in \[0, 1\], got values in \[0, 1.5\]"):
+        bp.cross_entropy(np.full((1, 2), 0.5), np.array([[0.0, 1.5]]))
+
+
+def test_l2_penalty_names_bad_weights_and_ignores_underflow():
+    """regularization.l2_penalty: the type check, the names, errstate(under="ignore")."""
+    with pytest.raises(TypeError, match=r"^weights: expected a list of weight matrices, got int$"):
+        bp.l2_penalty(5, 0.1)
+    with pytest.raises(TypeError, match=r"^weights\[0\]: expected a numeric array, got str$"):
+        bp.l2_penalty(["W"], 0.1)
+    with np.errstate(all="raise"):
+        assert bp.l2_penalty([np.full((1, 1), 1e-200)], 1.0) == 0.0
+        G = np.full((1, 2), 1e-308)                 # G ⊙ A is below the smallest normal float
+        assert np.all(np.abs(bp.softmax_backward(np.full((1, 2), 0.5), G)) < 1e-300)
+
+
+def test_softmax_converts_integers_and_passes_nan_through():
+    """activations._float_matrix: integer arrays are converted; NaN is not an error (finite=False)."""
+    np.testing.assert_array_equal(bp.softmax(np.array([[1, 2]])), bp.softmax(np.array([[1.0, 2.0]])))
+    assert np.isnan(bp.softmax([[np.nan, 0.0]])).all()
+
+
+def test_one_hot_of_no_labels_is_an_empty_matrix():
+    """losses.one_hot: empty labels of any dtype give shape (0, n_classes)."""
+    assert bp.one_hot(np.array([]), 3).shape == (0, 3)
