@@ -319,3 +319,26 @@ def test_softmax_converts_integers_and_passes_nan_through():
 def test_one_hot_of_no_labels_is_an_empty_matrix():
     """losses.one_hot: empty labels of any dtype give shape (0, n_classes)."""
     assert bp.one_hot(np.array([]), 3).shape == (0, 3)
+
+
+@pytest.mark.parametrize("delta_fn", [bp.mse_grad, bp.softmax_cross_entropy_delta,
+                                      bp.sigmoid_binary_cross_entropy_delta])
+def test_fused_deltas_check_like_the_losses(delta_fn):
+    """losses._difference: its shortcut takes only 2-D float ndarrays of equal shape; all else is checked."""
+    expected = delta_fn(np.array([[0.5, 0.5]]), np.array([[1.0, 0.0]]))
+    np.testing.assert_array_equal(delta_fn([[0.5, 0.5]], np.array([[1.0, 0.0]])), expected)   # a list
+    np.testing.assert_array_equal(delta_fn(np.array([[0.5, 0.5]]), [[1.0, 0.0]]), expected)
+    np.testing.assert_array_equal(delta_fn(np.array([[1, 0]]), np.array([[1.0, 0.0]])),
+                                  delta_fn(np.array([[1.0, 0.0]]), np.array([[1.0, 0.0]])))  # integers
+    np.testing.assert_array_equal(delta_fn(np.array([[0.5, 0.5]]), np.array([[1, 0]])), expected)
+    with pytest.raises(ValueError, match=r"^Y_hat and Y must have the same shape"):
+        delta_fn(np.zeros((2, 2)), np.zeros((1, 2)))                                  # no broadcast
+    with pytest.raises(ValueError, match=r"^Y_hat: expected a 2-D array"):
+        delta_fn(np.zeros((1, 2, 2)), np.zeros((1, 2, 2)))
+
+
+def test_equations_take_only_2d_batches_and_return_floats():
+    """equations._matrix: 3-D arrays are rejected; integer input gives a float result."""
+    with pytest.raises(ValueError, match=r"^delta: expected a 2-D array \(a batch of rows\), got shape \(2, 2, 2\)$"):
+        bp.bias_gradient(np.zeros((2, 2, 2)))
+    assert bp.bias_gradient(np.array([[1, 2], [3, 4]])).dtype.kind == "f"
