@@ -306,8 +306,8 @@ def test_l2_penalty_names_bad_weights_and_ignores_underflow():
         bp.l2_penalty(["W"], 0.1)
     with np.errstate(all="raise"):
         assert bp.l2_penalty([np.full((1, 1), 1e-200)], 1.0) == 0.0
-        G = np.full((1, 2), 1e-308)                 # G ⊙ A is below the smallest normal float
-        assert np.all(np.abs(bp.softmax_backward(np.full((1, 2), 0.5), G)) < 1e-300)
+        G = np.full((1, 2), 3e-308)                 # G ⊙ A is below the smallest normal float
+        assert np.all(np.abs(bp.softmax_backward(np.full((1, 2), 0.3), G)) < 1e-300)
 
 
 def test_softmax_converts_integers_and_passes_nan_through():
@@ -342,3 +342,10 @@ def test_equations_take_only_2d_batches_and_return_floats():
     with pytest.raises(ValueError, match=r"^delta: expected a 2-D array \(a batch of rows\), got shape \(2, 2, 2\)$"):
         bp.bias_gradient(np.zeros((2, 2, 2)))
     assert bp.bias_gradient(np.array([[1, 2], [3, 4]])).dtype.kind == "f"
+
+
+def test_activations_pass_nan_through_for_lists_too_and_equations_keep_small_floats():
+    """activations._float_array (finite=False on the list path); equations._matrix result_type."""
+    assert np.isnan(bp.sigmoid([np.nan, 0.0])[0]) and np.isnan(bp.tanh([np.nan])[0])
+    # int8 fits in float32 exactly: nothing is upcast to float64
+    assert bp.bias_gradient(np.ones((2, 3), np.int8)).dtype == np.float32
