@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import as_matrix, positive_int, positive_number
+from ._validate import _real, as_float_array, as_matrix, positive_int, positive_number, seed as _seed
 from .activations import relu, softmax
-from .conv import (_array, conv2d, conv2d_bias_grad, conv2d_input_grad_flipped, conv2d_kernel_grad, conv_output_size,
+from .conv import (_array, _check_dY, _conv_args, conv2d, conv2d_bias_grad, conv2d_input_grad_flipped, conv2d_kernel_grad, conv_output_size,
                    im2col, max_pool2d, max_pool2d_backward)
 from .losses import cross_entropy_from_logits, softmax_cross_entropy_delta
 
@@ -22,7 +22,7 @@ __all__ = [
 
 def as_images(X, size: int = 8) -> np.ndarray:
     """Digits as images: (m, size²) rows → (m, 1, size, size); (m, 1, size, size) is returned as is."""
-    arr = np.asarray(X, dtype=np.float64)
+    arr = np.asarray(as_float_array(X, "X"), dtype=np.float64)  # text, masked entries, NaN/inf
     if arr.ndim == 2 and arr.shape[1] == size * size:
         return arr.reshape(arr.shape[0], 1, size, size)
     if arr.ndim == 4 and arr.shape[1:] == (1, size, size):
@@ -48,6 +48,9 @@ def shift_images(X, rows: int = 0, cols: int = 0, size: int = 8) -> np.ndarray:
     array([[0., 0., 0., 2.]])
     """
     X = as_matrix(X, "X", cols=size * size)
+    for value, name in ((rows, "rows"), (cols, "cols")):
+        if _real(value, name, "an integer number of pixels") != int(value):
+            raise TypeError(f"{name}: expected an integer number of pixels, got {value!r}")
     images = X.reshape(-1, size, size)
     out = np.zeros_like(images)
     src_r = slice(max(0, -rows), size - max(0, rows))
@@ -91,7 +94,7 @@ class SmallCNN:
         if kernel % 2 == 0:
             raise ValueError(f"kernel: must be odd so that padding kernel // 2 keeps the image size, got {kernel}")
         self.padding = kernel // 2
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng(_seed(seed))
         n_flat = channels * (image_size // self.pool) ** 2
         self.W1 = rng.normal(0.0, np.sqrt(2.0 / kernel ** 2), size=(channels, 1, kernel, kernel))
         self.b1 = np.zeros(channels)
@@ -144,7 +147,7 @@ class SmallCNN:
         return np.concatenate([p.ravel() for p in self.params])
 
     def set_params(self, theta) -> None:
-        theta = np.asarray(theta, dtype=np.float64)
+        theta = np.asarray(as_float_array(theta, "theta"), dtype=np.float64)  # NaN/inf rejected
         if theta.shape != (self.n_params,):
             raise ValueError(f"theta: expected shape ({self.n_params},), got shape {theta.shape}")
         start, new = 0, []
@@ -182,6 +185,8 @@ def train_cnn(net: SmallCNN, X, Y, lr: float = 0.1, epochs: int = 20, batch_size
     -------
     list of float, length epochs + 1 (the cost before training first)
     """
+    if not isinstance(net, SmallCNN):
+        raise TypeError(f"net: expected a bplib.SmallCNN, got {type(net).__name__}")
     lr, epochs = positive_number(lr, "lr"), positive_int(epochs, "epochs")
     batch_size = positive_int(batch_size, "batch_size")
     X = as_images(X, net.image_size)
@@ -271,9 +276,11 @@ def check_correlate1d_gradients(dx, dw, dy, x, w) -> str:
 
 
 # ---------------------------------------------------------------------------- planted slips
-def _slip_args(X, W, dY):
-    return (_array(X, "X", 4, "(m, C_in, H, W)"), _array(W, "W", 4, "(C_out, C_in, kh, kw)"),
-            _array(dY, "dY", 4, "(m, C_out, H_out, W_out)"))
+def _slip_args(X, W, dY, stride, padding):
+    X, W, dY = (_array(X, "X", 4, "(m, C_in, H, W)"), _array(W, "W", 4, "(C_out, C_in, kh, kw)"),
+                _array(dY, "dY", 4, "(m, C_out, H_out, W_out)"))
+    _check_dY(dY, _conv_args(X, W, None, stride, padding, need_b=False)[-1])  # the slip, not the shapes
+    return X, W, dY
 
 
 def input_grad_unflipped(dY, X, W, stride: int = 1, padding: int = 0):
@@ -284,7 +291,7 @@ def input_grad_unflipped(dY, X, W, stride: int = 1, padding: int = 0):
 
 def kernel_grad_overwritten(dY, X, W, stride: int = 1, padding: int = 0):
     """A slip: the loop assigns (``=``) each position's contribution to ∂C/∂W instead of adding it."""
-    X, W, dY = _slip_args(X, W, dY)
+    X, W, dY = _slip_args(X, W, dY, stride, padding)
     Xp = np.pad(X, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
     kh, kw = W.shape[2:]
     s = stride
@@ -299,7 +306,7 @@ def kernel_grad_overwritten(dY, X, W, stride: int = 1, padding: int = 0):
 def kernel_grad_transposed_im2col(dY, X, W, stride: int = 1, padding: int = 0):
     """A slip: ∂C/∂W from an im2col matrix whose windows are flattened column by column
     (kernel column index first), while ``W.reshape`` flattens row by row."""
-    X, W, dY = _slip_args(X, W, dY)
+    X, W, dY = _slip_args(X, W, dY, stride, padding)
     C_out, C_in, kh, kw = W.shape
     cols = im2col(X, kh, kw, stride, padding).reshape(C_in, kh, kw, -1)
     cols_t = cols.transpose(0, 2, 1, 3).reshape(C_in * kh * kw, -1)    # windows flattened column-major

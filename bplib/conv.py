@@ -36,6 +36,13 @@ def _array(x, name: str, ndim: int, what: str) -> np.ndarray:
     return arr
 
 
+def _nonempty(X):
+    if X.shape[0] == 0 or X.shape[1] == 0:
+        raise ValueError(f"X: empty batch, expected at least one image with at least one channel, "
+                         f"got shape {X.shape}")
+    return X
+
+
 def _padding(padding) -> int:
     if isinstance(padding, (bool, np.bool_)) or not isinstance(padding, (int, np.integer)) or padding < 0:
         raise ValueError(f"padding: must be an integer ≥ 0, got {padding!r}")
@@ -44,7 +51,7 @@ def _padding(padding) -> int:
 
 def _conv_args(X, W, b, stride, padding, need_b=True):
     """Check the arguments of conv2d and its backward; return them and the output shape."""
-    X = _array(X, "X", 4, "(m, C_in, H, W)")
+    X = _nonempty(_array(X, "X", 4, "(m, C_in, H, W)"))
     W = _array(W, "W", 4, "(C_out, C_in, kh, kw)")
     stride = positive_int(stride, "stride")
     padding = _padding(padding)
@@ -495,7 +502,7 @@ def conv2d_backward_loops(dY, X, W, b, stride: int = 1, padding: int = 0):
 
 # ---------------------------------------------------------------------------- max-pooling
 def _pool_args(X, size):
-    X = _array(X, "X", 4, "(m, C, H, W)")
+    X = _nonempty(_array(X, "X", 4, "(m, C, H, W)"))
     size = positive_int(size, "size")
     if size > X.shape[2] or size > X.shape[3]:
         raise ValueError(f"size: pooling window {size}×{size} is larger than the image of X with shape {X.shape}")

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import as_matrix, positive_number
+from ._validate import _array, as_matrix, positive_number
 from .registry import implements
 
 __all__ = ["batch_norm", "batch_norm_backward", "batch_norm_backward_graph",
@@ -26,11 +26,7 @@ __all__ = ["batch_norm", "batch_norm_backward", "batch_norm_backward_graph",
 
 # ---------------------------------------------------------------------------- argument checks
 def _vector(x, name: str, n: int) -> np.ndarray:
-    if isinstance(x, (str, bytes)) or x is None:
-        raise TypeError(f"{name}: expected a 1-D numeric array of shape ({n},), got {type(x).__name__}")
-    arr = np.asarray(x)
-    if arr.dtype.kind not in "biuf":
-        raise TypeError(f"{name}: expected a 1-D numeric array of shape ({n},), got dtype {arr.dtype}")
+    arr = _array(x, name, f"a 1-D numeric array of shape ({n},)")  # text, None, masked, objects
     if arr.shape != (n,):
         raise ValueError(f"{name}: expected shape ({n},), one entry per column of X, got shape {arr.shape}")
     if not np.isfinite(arr).all():
@@ -38,7 +34,10 @@ def _vector(x, name: str, n: int) -> np.ndarray:
     return arr.astype(np.float64) if arr.dtype.kind != "f" else arr
 
 
-def _check(X, gamma, beta, eps, *, axis: int, dY=None):
+_FORWARD = object()  # _check's dY in a forward call (dY=None is a caller's mistake)
+
+
+def _check(X, gamma, beta, eps, *, axis: int, dY=_FORWARD):
     X = as_matrix(X, "X")
     m, n = X.shape
     if axis == 0 and m < 2:
@@ -50,7 +49,7 @@ def _check(X, gamma, beta, eps, *, axis: int, dY=None):
     gamma = _vector(gamma, "gamma", n)
     beta = _vector(beta, "beta", n)
     eps = positive_number(eps, "eps")
-    if dY is None:
+    if dY is _FORWARD:
         return X, gamma, beta, eps
     dY = as_matrix(dY, "dY")
     if dY.shape != X.shape:

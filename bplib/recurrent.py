@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import _validate
+
 from .registry import implements
 
 __all__ = [
@@ -31,11 +33,7 @@ def _array(x, name: str, shape: tuple) -> np.ndarray:
     Raises ValueError naming ``name``, the expected and the received shape; nothing is
     reshaped or broadcast.
     """
-    if isinstance(x, (str, bytes)) or x is None:
-        raise TypeError(f"{name}: expected a numeric array, got {type(x).__name__}")
-    arr = np.asarray(x)
-    if arr.dtype.kind not in "biuf":
-        raise TypeError(f"{name}: expected a numeric array, got dtype {arr.dtype}")
+    arr = _validate._array(x, name, "a numeric array")  # text, None, masked entries, objects
     want = "(" + ", ".join("?" if s is None else str(s) for s in shape) + ")"
     if arr.ndim != len(shape):
         raise ValueError(f"{name}: expected a {len(shape)}-D array of shape {want}, "
@@ -53,6 +51,9 @@ def _check(X, h0, Wx, Wh, b, gates: int, c0=None):
     """Validate the arguments of an RNN (gates = 1) or an LSTM (gates = 4)."""
     X = _array(X, "X", (None, None, None))
     m, T, n_in = X.shape
+    if m < 1:
+        raise ValueError(f"X: empty batch, expected at least one sequence, shape (m ≥ 1, T, n_in), "
+                         f"got shape {X.shape}")
     if T < 1:
         raise ValueError(f"X: expected at least one time step, shape (m, T ≥ 1, n_in), got shape {X.shape}")
     Wh_arr = np.asarray(Wh)
@@ -220,8 +221,10 @@ def rnn_states_jacobian(H, h0, Wh, t: int, T: int | None = None):
     _array(h0, "h0", (m, n_h))
     Wh = _array(Wh, "Wh", (n_h, n_h))
     T = T_total if T is None else T
-    if isinstance(t, bool) or not isinstance(t, (int, np.integer)) or isinstance(T, bool) \
-            or not isinstance(T, (int, np.integer)) or not 0 <= t <= T <= T_total:
+    if isinstance(t, (bool, np.bool_)) or not isinstance(t, (int, np.integer)) \
+            or isinstance(T, (bool, np.bool_)) or not isinstance(T, (int, np.integer)):
+        raise _validate.CountTypeError(f"t, T: need integers 0 ≤ t ≤ T ≤ {T_total}, got t={t!r}, T={T!r}")
+    if not 0 <= t <= T <= T_total:
         raise ValueError(f"t, T: need integers 0 ≤ t ≤ T ≤ {T_total} (H has shape {H.shape}), got t={t!r}, T={T!r}")
     J = np.broadcast_to(np.eye(n_h), (m, n_h, n_h)).copy()
     for s in range(T, t, -1):                      # J ← J · diag(1 − h_s²) W_h
@@ -432,10 +435,8 @@ def clip_by_norm(grads, max_norm: float):
     """
     if isinstance(grads, np.ndarray) or not isinstance(grads, (list, tuple)):
         raise TypeError(f"grads: expected a list of arrays, got {type(grads).__name__}")
-    max_norm = float(max_norm)
-    if not np.isfinite(max_norm) or max_norm <= 0:
-        raise ValueError(f"max_norm: must be a finite number > 0, got {max_norm!r}")
-    arrays = [np.asarray(g, dtype=np.float64) for g in grads]
+    max_norm = _validate.positive_number(max_norm, "max_norm")
+    arrays = [_validate.as_float_array(g, f"grads[{i}]").astype(np.float64) for i, g in enumerate(grads)]
     norm = float(np.sqrt(sum(float(np.sum(g * g)) for g in arrays)))
     scale = min(1.0, max_norm / norm) if norm > 0 else 1.0
     return [g * scale for g in arrays], norm
@@ -476,8 +477,7 @@ def truncated_rnn_backward(dH, X, h0, Wx, Wh, b, chunk: int):
     X, h0, Wx, Wh, b = _check(X, h0, Wx, Wh, b, gates=1)
     m, T, _ = X.shape
     dH = _check_dH(dH, m, T, h0.shape[1])
-    if isinstance(chunk, bool) or not isinstance(chunk, (int, np.integer)) or chunk < 1:
-        raise ValueError(f"chunk: must be an integer ≥ 1, got {chunk!r}")
+    chunk = _validate.positive_int(chunk, "chunk")
     dWx, dWh, db = np.zeros_like(Wx), np.zeros_like(Wh), np.zeros_like(b)
     h = h0
     for start in range(0, T, chunk):

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import as_matrix, positive_int, positive_number
+from ._validate import CountTypeError, as_float_array, as_matrix, positive_int, positive_number
 from .activations import get_activation, softmax
 from .equations import bias_gradient, hidden_delta, weight_gradient
 from .losses import cross_entropy_from_logits, softmax_cross_entropy_delta
@@ -151,8 +151,12 @@ class ResidualMLP:
     def __init__(self, n_in: int, width: int, n_blocks: int, n_out: int, hidden: str = "sigmoid",
                  skip: bool = True, norm=None, init="xavier", seed: int = 0, eps: float = 1e-5):
         n_in, width, n_out = (positive_int(v, name) for v, name in ((n_in, "n_in"), (width, "width"), (n_out, "n_out")))
-        if isinstance(n_blocks, bool) or not isinstance(n_blocks, (int, np.integer)) or n_blocks < 0:
+        if isinstance(n_blocks, (bool, np.bool_)) or not isinstance(n_blocks, (int, np.integer)):
+            raise CountTypeError(f"n_blocks: must be an integer ≥ 0, got {n_blocks!r}")
+        if n_blocks < 0:
             raise ValueError(f"n_blocks: must be an integer ≥ 0, got {n_blocks!r}")
+        if not isinstance(skip, (bool, np.bool_)):
+            raise TypeError(f"skip: expected True or False, got {skip!r}")
         if n_out < 2:
             raise ValueError(f"n_out: a softmax output needs at least 2 units, got {n_out}")
         if norm not in NORMS:
@@ -278,7 +282,7 @@ class ResidualMLP:
 
     def set_params(self, theta) -> None:
         """Load a vector of :meth:`get_params` (in place)."""
-        theta = np.asarray(theta, dtype=np.float64)
+        theta = np.asarray(as_float_array(theta, "theta"), dtype=np.float64)  # NaN/inf rejected
         n = sum(p.size for p in self._params())
         if theta.shape != (n,):
             raise ValueError(f"theta: expected shape ({n},), got {theta.shape}")
@@ -309,6 +313,20 @@ class ResidualMLP:
     # ------------------------------------------------------------------ training
     def update(self, grads, lr: float) -> None:
         """Gradient-descent step in place: every parameter p ← p − lr ∂C/∂p."""
+        lr = positive_number(lr, "lr")
+        if not isinstance(grads, dict):
+            raise TypeError(f"grads: expected the dict that gradients() returns, got {type(grads).__name__}")
+        for name, params in (("W", self.weights), ("b", self.biases), ("gamma", self.gammas), ("beta", self.betas)):
+            given = grads.get(name, [])
+            if len(given) != len(params):  # checked in full before any parameter changes
+                raise ValueError(f"grads[{name!r}]: expected {len(params)} arrays, got {len(given)}")
+            for i, (p, g) in enumerate(zip(params, given)):
+                if as_float_array(g, f"grads[{name!r}][{i}]").shape != p.shape:
+                    raise ValueError(f"grads[{name!r}][{i}]: expected shape {p.shape}, got shape {np.shape(g)}")
+        self._step(grads, lr)
+
+    def _step(self, grads, lr: float) -> None:
+        # the unchecked step of train(), which may meet non-finite gradients and stops after the epoch
         for name, params in (("W", self.weights), ("b", self.biases), ("gamma", self.gammas), ("beta", self.betas)):
             for p, g in zip(params, grads[name]):
                 p -= lr * g
@@ -339,7 +357,7 @@ class ResidualMLP:
                 for idx in minibatches(X.shape[0], batch_size, rng):
                     if self.norm == "batch" and len(idx) < 2:
                         continue                                   # batch norm needs two rows
-                    self.update(self.gradients(X[idx], Y[idx]), step)
+                    self._step(self.gradients(X[idx], Y[idx]), step)
                 if not all(np.isfinite(p).all() for p in self._params()):
                     break
                 costs[epoch] = self.loss(X, Y)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import positive_int, positive_number
+from ._validate import _array, as_matrix, check_finite, positive_int, positive_number
 from .activations import softmax
 from .recurrent import (_check, _lstm_bptt, _lstm_forward, _rnn_bptt, _rnn_forward, clip_by_norm, lstm_backward,
                         rnn, rnn_backward, state_jacobian_norms, truncated_rnn_backward)
@@ -32,8 +32,8 @@ def spectral_radius(W) -> float:
     >>> spectral_radius(np.array([[0.0, 2.0], [0.5, 0.0]]))
     1.0
     """
-    W = np.asarray(W, dtype=np.float64)
-    if W.ndim != 2 or W.shape[0] != W.shape[1]:
+    W = as_matrix(W, "W")  # text, masked entries, NaN/inf, 1-D and empty are errors
+    if W.shape[0] != W.shape[1]:
         raise ValueError(f"W: expected a square matrix, shape (n, n), got shape {W.shape}")
     return float(np.max(np.abs(np.linalg.eigvals(W))))
 
@@ -172,9 +172,13 @@ def sum_task(n: int, T: int, seed: int = 0):
 
 # ---------------------------------------------------------------------------- the models
 def _sequences(X) -> np.ndarray:
-    X = np.asarray(X, dtype=np.float64)
+    X = _array(X, "X", "a 3-D numeric array of shape (m, T, n_in)")  # text, None, masked, objects
     if X.ndim != 3:
         raise ValueError(f"X: expected a 3-D array of shape (m, T, n_in), got shape {X.shape}")
+    if X.shape[0] == 0:
+        raise ValueError(f"X: empty batch, expected at least one sequence, got shape {X.shape}")
+    X = X.astype(np.float64)
+    check_finite(X, "X")
     return X
 
 
@@ -244,6 +248,7 @@ def sequence_model_gradients(cell: str, params: dict, X, Y, loss: str = "cross_e
     H, h0, stored = _states(cell, params, X)
     out = H[:, -1] @ params["V"].T + params["c"]
     m = X.shape[0]
+    Y = as_matrix(Y, "Y", rows=m, cols=out.shape[1])  # never broadcast against the outputs
     if loss == "cross_entropy":
         P = softmax(out)
         cost = float(-np.sum(Y * np.log(np.clip(P, 1e-300, None))) / m)

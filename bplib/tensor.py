@@ -33,6 +33,7 @@ from numbers import Real
 
 import numpy as np
 
+from . import _validate
 from .registry import implements
 
 __all__ = ["Tensor", "where", "stack", "concatenate", "no_grad", "record_operations",
@@ -98,7 +99,7 @@ def _as_array(value, name: str) -> np.ndarray:
         return value.value
     if isinstance(value, (str, bytes)) or value is None:
         raise TypeError(f"{name}: expected a number, an array or a Tensor, got {type(value).__name__}")
-    arr = np.asarray(value)
+    arr = _checked_array(value, name, "a number, an array or a Tensor")
     if arr.dtype.kind not in "biuf":
         raise TypeError(f"{name}: expected a numeric array, got dtype {arr.dtype}")
     arr = np.array(arr, dtype=np.float64)  # always a fresh float64 copy
@@ -106,6 +107,34 @@ def _as_array(value, name: str) -> np.ndarray:
         bad = int(arr.size - np.count_nonzero(np.isfinite(arr)))
         raise ValueError(f"{name}: contains {bad} NaN or infinite value(s) (shape {arr.shape})")
     return arr
+
+
+def _checked_array(value, name: str, what: str) -> np.ndarray:
+    # text, None, masked entries, ragged lists and non-numeric dtypes -> an error naming `name`
+    try:
+        return _validate._array(value, name, what)
+    except ValueError:  # numpy cannot make one array of a ragged list
+        raise ValueError(f"{name}: expected {what}, got a ragged sequence (rows of different "
+                         f"lengths)") from None
+
+
+def _upstream(g, shape: tuple, op: str) -> np.ndarray:
+    """The upstream gradient ``g`` as an array; raise unless it has the forward output's shape."""
+    g = _checked_array(g, "g", f"an array of the {op} output's shape")
+    if g.shape != tuple(shape):
+        raise ValueError(f"g: expected the shape of the {op} output, {tuple(shape)}, got shape "
+                         f"{g.shape} (nothing is broadcast)")
+    return g
+
+
+def _broadcast_target(g, *shapes) -> tuple:
+    # g's shape if the shapes broadcast to it (an add inside a larger broadcast sum), else their
+    # own broadcast shape, which _upstream then reports as the expected one
+    out = np.broadcast_shapes(*map(tuple, shapes))
+    try:
+        return np.shape(g) if np.broadcast_shapes(out, np.shape(g)) == np.shape(g) else out
+    except ValueError:
+        return out
 
 
 class Tensor:
@@ -474,8 +503,10 @@ def unbroadcast(g: np.ndarray, shape: tuple) -> np.ndarray:
     >>> unbroadcast(np.ones((4, 3)), (4, 1)).ravel()
     array([3., 3., 3., 3.])
     """
+    if not isinstance(shape, (tuple, list)):
+        raise TypeError(f"shape: expected a tuple of ints, got {type(shape).__name__} {shape!r}")
     shape = tuple(shape)
-    g = np.asarray(g)
+    g = _checked_array(g, "g", "an array")
     if g.shape == shape:
         return g
     extra = g.ndim - len(shape)
@@ -504,7 +535,7 @@ def add_vjp(g, x_shape, y_shape, sign: float = 1.0):
 
     Parameters
     ----------
-    g : ndarray, shape of z
+    g : ndarray, shape of z (or a larger shape that z was broadcast to, summed back as well)
     x_shape, y_shape : tuple
     sign : float, 1.0 or -1.0
 
@@ -518,6 +549,7 @@ def add_vjp(g, x_shape, y_shape, sign: float = 1.0):
     >>> gy
     array([2., 2., 2.])
     """
+    g = _upstream(g, _broadcast_target(g, x_shape, y_shape), "add")  # g may be broadcast further
     return unbroadcast(g, x_shape), unbroadcast(sign * g, y_shape)
 
 
@@ -552,6 +584,7 @@ def mul_vjp(g, x, y):
     >>> mul_vjp(np.array([1.0, 1.0]), np.array([2.0, 3.0]), np.array([5.0, 7.0]))
     (array([5., 7.]), array([2., 3.]))
     """
+    g = _upstream(g, np.broadcast_shapes(np.shape(x), np.shape(y)), "mul")
     return unbroadcast(g * y, np.shape(x)), unbroadcast(g * x, np.shape(y))
 
 
@@ -579,6 +612,7 @@ def pow_vjp(g, x, p: float):
     >>> pow_vjp(np.ones(2), np.array([2.0, 3.0]), 2.0)
     (array([4., 6.]),)
     """
+    g, p = _upstream(g, np.shape(x), "pow"), _validate.finite_number(p, "p")
     return (g * (p * x ** (p - 1.0)) if p != 0 else np.zeros_like(x),)
 
 
@@ -644,6 +678,7 @@ def elementwise_vjp(g, name: str, kept):
         raise ValueError(f"name: unknown function {name!r}; valid names are "
                          f"{', '.join(map(repr, _ELEMENTWISE))}")
     _, fprime, which = _ELEMENTWISE[name]
+    g = _upstream(g, np.shape(kept), name)
     d = fprime(kept, None) if which == "x" else fprime(None, kept)
     return (g * d,)
 
@@ -681,6 +716,7 @@ def relu_vjp(g, y):
     >>> relu_vjp(np.array([5.0, 5.0]), np.array([0.0, 2.0]))
     (array([0., 5.]),)
     """
+    g = _upstream(g, np.shape(y), "relu")
     return (g * (y > 0),)
 
 
@@ -738,6 +774,7 @@ def max_vjp(g, x, y, axes: tuple, keepdims: bool):
     >>> max_vjp(np.array(1.0), np.array([1.0, 3.0, 2.0]), np.array(3.0), (0,), False)
     (array([0., 1., 0.]),)
     """
+    g = _upstream(g, np.shape(y), "max")
     y = _expand(y, x.shape, axes, keepdims)
     g = _expand(g, x.shape, axes, keepdims)
     winners = (x == y)
@@ -762,6 +799,7 @@ def where_vjp(g, cond, x_shape, y_shape):
     >>> where_vjp(np.ones(3), np.array([True, False, True]), (3,), ())
     (array([1., 0., 1.]), array(1.))
     """
+    g = _upstream(g, np.shape(cond), "where")
     return unbroadcast(np.where(cond, g, 0.0), x_shape), unbroadcast(np.where(cond, 0.0, g), y_shape)
 
 
@@ -828,6 +866,10 @@ def matmul_vjp(g, x, y):
     >>> gx.shape, gy.shape
     ((2, 3), (3, 2))
     """
+    x, y = _checked_array(x, "x", "a 2-D or 3-D array"), _checked_array(y, "y", "a 2-D or 3-D array")
+    if x.ndim < 2 or y.ndim < 2:
+        raise ValueError(f"x, y: expected 2-D or batched 3-D arrays, got shapes {x.shape} and {y.shape}")
+    g = _upstream(g, np.broadcast_shapes(x.shape[:-2], y.shape[:-2]) + (x.shape[-2], y.shape[-1]), "matmul")
     return unbroadcast(g @ _swap(y), x.shape), unbroadcast(_swap(x) @ g, y.shape)
 
 
@@ -854,6 +896,9 @@ def transpose_vjp(g, axes: tuple):
     >>> transpose_vjp(np.zeros((4, 2, 3)), (1, 2, 0))[0].shape
     (3, 4, 2)
     """
+    g = _checked_array(g, "g", "an array")
+    if g.ndim != len(axes) or sorted(axes) != list(range(g.ndim)):
+        raise ValueError(f"g: expected {len(axes)} axes to match axes={tuple(axes)}, got shape {g.shape}")
     return (np.transpose(g, np.argsort(axes)),)
 
 
@@ -879,6 +924,10 @@ def reshape_vjp(g, shape: tuple):
     >>> reshape_vjp(np.arange(6.0), (2, 3))[0].shape
     (2, 3)
     """
+    g = _checked_array(g, "g", "an array")
+    if g.size != int(np.prod(shape)):
+        raise ValueError(f"g: expected {int(np.prod(shape))} entries to reshape to {tuple(shape)}, "
+                         f"got shape {g.shape}")
     return (np.reshape(g, shape),)
 
 
@@ -905,6 +954,7 @@ def index_vjp(g, shape: tuple, index):
     >>> index_vjp(np.array([1.0, 2.0, 3.0]), (2,), np.array([0, 1, 0]))
     (array([4., 2.]),)
     """
+    g = _upstream(g, np.broadcast_to(np.empty(()), shape)[index].shape, "index")
     out = np.zeros(shape)
     np.add.at(out, index, g)
     return (out,)
@@ -932,6 +982,10 @@ def concatenate_vjp(g, sizes: tuple, axis: int):
     >>> [p.shape for p in concatenate_vjp(np.zeros((2, 5)), (2, 3), 1)]
     [(2, 2), (2, 3)]
     """
+    g = _checked_array(g, "g", "an array")
+    if not -g.ndim <= axis < g.ndim or g.shape[axis] != sum(sizes):
+        raise ValueError(f"g: expected {sum(sizes)} entries along axis {axis} (the pieces' sizes "
+                         f"{tuple(sizes)}), got shape {g.shape}")
     return tuple(np.split(g, np.cumsum(sizes)[:-1], axis=axis))
 
 
@@ -999,6 +1053,8 @@ def sum_vjp(g, shape: tuple, axes: tuple, keepdims: bool):
     array([[1., 1., 1.],
            [2., 2., 2.]])
     """
+    g = _upstream(g, tuple(1 if i in axes else s for i, s in enumerate(shape) if keepdims or i not in axes),
+                  "sum")
     return (np.broadcast_to(_expand(g, shape, axes, keepdims), shape),)
 
 
@@ -1021,6 +1077,7 @@ def log_softmax_vjp(g, y, axis: int):
     >>> log_softmax_vjp(np.array([[1.0, 0.0]]), y, -1)[0]
     array([[ 0.75, -0.75]])
     """
+    g = _upstream(g, np.shape(y), "log_softmax")
     with np.errstate(under="ignore"):
         return (g - np.exp(y) * g.sum(axis=axis, keepdims=True),)
 
@@ -1052,6 +1109,8 @@ def cross_entropy_vjp(g, p, Y):
     >>> cross_entropy_vjp(np.array(1.0), np.array([[0.25, 0.75]]), np.array([[0.0, 1.0]]))
     (array([[ 0.25, -0.25]]),)
     """
+    g = _upstream(g, (), "cross_entropy")
+    _validate.same_shape(np.asarray(p), "p", np.asarray(Y), "Y")
     return (g * (p * Y.sum(axis=1, keepdims=True) - Y) / Y.shape[0],)
 
 

@@ -12,7 +12,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from ._validate import as_matrix, positive_int, positive_number
+from ._validate import as_float_array, as_matrix, callable_, network, positive_int, positive_number, seed as _seed
 from .gradcheck import relative_error
 from .tensor import Tensor, no_grad
 
@@ -26,8 +26,8 @@ def _as_inputs(arrays, name="arrays") -> list:
         raise TypeError(f"{name}: expected a list of arrays, got {type(arrays).__name__}")
     out = []
     for i, a in enumerate(arrays):
-        a = np.array(a.value if isinstance(a, Tensor) else a, dtype=np.float64)
-        out.append(a)
+        a = a.value if isinstance(a, Tensor) else as_float_array(a, f"{name}[{i}]")
+        out.append(np.array(a, dtype=np.float64))  # a fresh copy
     return out
 
 
@@ -54,7 +54,7 @@ def tensor_numerical_gradients(f: Callable, arrays, eps: float = 1e-6) -> list:
     >>> np.round(g, 6)
     array([2., 4.])
     """
-    eps = positive_number(eps, "eps")
+    eps, f = positive_number(eps, "eps"), callable_(f, "f")
     xs = _as_inputs(arrays)
 
     def value(vals):
@@ -96,7 +96,7 @@ def check_tensor_function(f: Callable, arrays, eps: float = 1e-6) -> float:
     >>> check_tensor_function(lambda x: x.tanh().sum(), [np.array([[0.5, -1.0]])]) < 1e-8
     True
     """
-    xs = _as_inputs(arrays)
+    xs, f = _as_inputs(arrays), callable_(f, "f")
     tensors = [Tensor(x) for x in xs]
     out = f(*tensors)
     out.backward()
@@ -128,8 +128,12 @@ def check_vjp(f: Callable, arrays, g, vjp_result, eps: float = 1e-6) -> float:
     >>> check_vjp(lambda a, b: a * b, [x, y], g, mul_vjp(g, x, y)) < 1e-9
     True
     """
-    g = np.asarray(g, dtype=np.float64)
-    xs = _as_inputs(arrays)
+    g = as_float_array(g, "g").astype(np.float64)
+    xs, f = _as_inputs(arrays), callable_(f, "f")
+    with no_grad():
+        out_shape = np.shape(f(*[Tensor(x) for x in xs]))
+    if g.shape != out_shape:  # ⟨g, f(x)⟩ would broadcast g silently
+        raise ValueError(f"g: expected the shape of f's output {out_shape}, got shape {g.shape}")
     result = [np.asarray(r, dtype=np.float64) for r in vjp_result]
     if len(result) != len(xs):
         raise ValueError(f"vjp_result: expected one gradient per input ({len(xs)}), got {len(result)}")
@@ -176,7 +180,7 @@ def mlp_cost_tensor(net, X, Y):
     >>> round(float(C.value), 10) == round(net.loss(np.ones((4, 2)), np.eye(2)[[0, 1, 1, 0]]), 10)
     True
     """
-    if net.hidden not in _HIDDEN:
+    if network(net).hidden not in _HIDDEN:
         raise ValueError(f"net: hidden activation must be one of {', '.join(map(repr, _HIDDEN))}, "
                          f"got {net.hidden!r}")
     X = as_matrix(X, "X", cols=net.sizes[0])
@@ -245,7 +249,7 @@ def tensor_mlp_params(sizes, seed: int) -> tuple:
     sizes = [positive_int(s, "sizes") for s in sizes]
     if len(sizes) < 2:
         raise ValueError(f"sizes: need at least an input and an output layer, got {sizes}")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(_seed(seed))
     Ws = [Tensor(rng.standard_normal((n_out, n_in)) * np.sqrt(1.0 / n_in), label=f"W{i + 1}")
           for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:]))]
     bs = [Tensor(np.zeros(n_out), label=f"b{i + 1}") for i, n_out in enumerate(sizes[1:])]
