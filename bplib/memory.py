@@ -17,7 +17,7 @@ from typing import Callable
 
 import numpy as np
 
-from ._validate import as_matrix, positive_int
+from ._validate import as_matrix, network, positive_int
 from .tensor import Tensor, backpropagate_tensors, no_grad, record_operations
 from .tensor_tools import _activate, _HIDDEN
 
@@ -46,7 +46,18 @@ def _nodes_of(graph) -> list:
     if isinstance(graph, Tensor):
         from .tensor import topological_order
         return topological_order(graph)
+    if not isinstance(graph, (list, tuple)) or not all(isinstance(t, Tensor) for t in graph):
+        raise TypeError(f"graph: expected a Tensor or a list of Tensors, got {type(graph).__name__}")
     return list(graph)
+
+
+def _check_layers(Ws, bs) -> None:
+    # one weight and one bias Tensor per layer, at least one layer
+    for name, ts in (("Ws", Ws), ("bs", bs)):
+        if not isinstance(ts, (list, tuple)) or not ts or not all(isinstance(t, Tensor) for t in ts):
+            raise TypeError(f"{name}: expected a non-empty list of Tensors, got {type(ts).__name__}")
+    if len(Ws) != len(bs):
+        raise ValueError(f"Ws, bs: expected one bias per weight matrix, got {len(Ws)} and {len(bs)}")
 
 
 def saved_bytes(graph, exclude=()) -> int:
@@ -151,10 +162,11 @@ def layer_memory(net_or_params, X, Y, hidden: str | None = None) -> list:
         Ws, bs = net_or_params
         hidden = hidden or "relu"
     else:
-        net = net_or_params
+        net = network(net_or_params, "net_or_params")
         Ws = [Tensor(W) for W in net.weights]
         bs = [Tensor(b) for b in net.biases]
         hidden = hidden or net.hidden
+    _check_layers(Ws, bs)
     if hidden not in _HIDDEN:
         raise ValueError(f"hidden: unknown activation {hidden!r}; valid names are "
                          f"{', '.join(map(repr, _HIDDEN))}")
@@ -277,6 +289,7 @@ def mlp_cost_checkpointed(Ws, bs, X, Y, hidden: str = "tanh", every: int | None 
     ...     float(mlp_cost_checkpointed(Ws, bs, X, Y).value)
     True
     """
+    _check_layers(Ws, bs)
     if hidden not in _HIDDEN:
         raise ValueError(f"hidden: unknown activation {hidden!r}; valid names are "
                          f"{', '.join(map(repr, _HIDDEN))}")

@@ -129,6 +129,8 @@ class RetrievalModel:
         Xavier-scaled read-out."""
         d, d_v = positive_int(d, "d"), positive_int(d_v, "d_v")
         n_keys, n_values = positive_int(n_keys, "n_keys"), positive_int(n_values, "n_values")
+        if not isinstance(scale, (bool, np.bool_)):
+            raise TypeError(f"scale: expected True or False, got {scale!r}")
         rng = np.random.default_rng(_seed(seed))
         return cls({"Wq": rng.normal(size=(d, n_keys)), "Wk": rng.normal(size=(d, n_keys)),
                     "Wv": rng.normal(size=(d_v, n_values)),
@@ -140,6 +142,8 @@ class RetrievalModel:
         return 1.0 if self.scale else float(np.sqrt(self.params["Wq"].shape[0]))
 
     def _embed(self, task: RetrievalTask):
+        if not isinstance(task, RetrievalTask):
+            raise TypeError(f"task: expected a RetrievalTask from generate_retrieval, got {type(task).__name__}")
         p = self.params
         Q = p["Wq"].T[task.queries] * self._query_factor()   # (m, T_q, d)
         K = p["Wk"].T[task.keys]             # (m, T_k, d)

@@ -227,6 +227,8 @@ class Tensor:
         >>> np.allclose(x.grad, np.cos([0.0, 1.0]))
         True
         """
+        if not isinstance(parents, (list, tuple)):
+            raise TypeError(f"parents: expected a list of Tensors, got {type(parents).__name__}")
         parents = tuple(parents)
         for i, p in enumerate(parents):
             if not isinstance(p, Tensor):
@@ -1002,6 +1004,8 @@ def concatenate(tensors, axis: int = 0) -> Tensor:
     >>> concatenate([Tensor(np.ones((2, 2))), Tensor(np.zeros((2, 1)))], axis=1).shape
     (2, 3)
     """
+    if not isinstance(tensors, (list, tuple)):
+        raise TypeError(f"tensors: expected a list of Tensors, got {type(tensors).__name__}")
     tensors = [_lift(t, "concatenate") for t in tensors]
     if not tensors:
         raise ValueError("tensors: need at least one tensor to concatenate")
@@ -1028,6 +1032,8 @@ def stack(tensors, axis: int = 0) -> Tensor:
     >>> stack([Tensor(np.ones(3)), Tensor(np.zeros(3))], axis=0).shape
     (2, 3)
     """
+    if not isinstance(tensors, (list, tuple)):
+        raise TypeError(f"tensors: expected a list of Tensors, got {type(tensors).__name__}")
     tensors = [_lift(t, "stack") for t in tensors]
     if not tensors:
         raise ValueError("tensors: need at least one tensor to stack")

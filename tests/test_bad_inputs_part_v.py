@@ -226,3 +226,26 @@ def test_tensor_tools_bad_inputs():
     _raises(TypeError, "seed", lambda: tt.tensor_mlp_params([2, 3], "a"))
     _raises(TypeError, "net", lambda: tt.mlp_cost_tensor("net", X23, Y23))
     _raises(TypeError, "net", lambda: tt.tensor_gradients(None, X23, Y23))
+
+
+# ============================================================================ memory.py, retrieval.py
+def test_memory_bad_inputs():
+    mem = importlib.import_module("bplib.memory")
+    Ws, bs = tt.tensor_mlp_params([3, 4, 2], 0)
+    X, Y = np.ones((2, 3)), np.eye(2)
+    _raises(TypeError, "graph", lambda: mem.saved_bytes(None))
+    assert "2 and 1" in _raises(ValueError, "Ws, bs", lambda: mem.mlp_cost_checkpointed(Ws, bs[:1], X, Y))
+    _raises(TypeError, "Ws", lambda: mem.mlp_cost_checkpointed([W.value for W in Ws], bs, X, Y))
+    _raises(TypeError, "net_or_params", lambda: mem.layer_memory("net", X, Y))
+
+
+def test_retrieval_bad_inputs():
+    rt = importlib.import_module("bplib.retrieval")
+    _raises(TypeError, "scale", lambda: rt.RetrievalModel.create(scale="yes"))
+    _raises(TypeError, "task", lambda: rt.RetrievalModel.create(seed=0).loss("task"))
+
+
+def test_tensor_sequences_of_wrong_type_are_named():
+    _raises(TypeError, "tensors", lambda: T.concatenate(5))
+    _raises(TypeError, "tensors", lambda: T.stack(T.Tensor(X23)))
+    _raises(TypeError, "parents", lambda: T.Tensor.from_vjp(np.ones(2), 5, lambda g: (g,)))
