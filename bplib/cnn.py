@@ -256,7 +256,12 @@ def check_correlate1d_gradients(dx, dw, dy, x, w) -> str:
     from .conv import correlate1d_backward
 
     right_dx, right_dw = correlate1d_backward(dy, x, w)
-    dx, dw = np.asarray(dx, dtype=float), np.asarray(dw, dtype=float)
+    try:
+        dx, dw = np.asarray(dx, dtype=float), np.asarray(dw, dtype=float)
+    except (TypeError, ValueError):
+        return f"Not yet: dx and dw should be arrays of numbers, got {dx!r} and {dw!r}."
+    if not (np.isfinite(dx).all() and np.isfinite(dw).all()):
+        return "Not yet: dx and dw should hold finite numbers, got NaN or inf."
     notes = []
     if dx.shape != right_dx.shape:
         notes.append(f"dx has one entry per input, shape {right_dx.shape}, got {dx.shape}")

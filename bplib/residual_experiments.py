@@ -144,6 +144,8 @@ def check_bn_input_gradient(answer, x=(1.0, 2.0, 6.0), gamma: float = 2.0, dy=(1
     if given.shape != expected.shape:
         return CheckResult(False, f"Not yet: expected {expected.shape[0]} numbers, one per example, "
                                   f"got shape {given.shape}.")
+    if not np.isfinite(given).all():
+        return CheckResult(False, "Not yet: every entry should be a finite number, got NaN or inf.")
     if not np.any(given):
         return CheckResult(False, "Not yet: replace the zeros with your numbers.")
     tol = 1.5e-2 * np.abs(expected).max()          # two-decimal rounding is off by at most 0.005

@@ -214,6 +214,11 @@ def init_sequence_model(cell: str, n_in: int, n_hidden: int, n_out: int, seed: i
 
 def _states(cell, p, X):
     """Hidden states from zero initial states, and what the backward pass needs."""
+    if cell not in ("rnn", "lstm"):
+        raise ValueError(f"cell: unknown name {cell!r}; valid names are 'rnn', 'lstm'")
+    if not isinstance(p, dict) or not {"Wx", "Wh", "b", "V", "c"} <= set(p):
+        raise TypeError(f"params: expected the dict of init_sequence_model (keys Wx, Wh, b, V, c), "
+                        f"got {type(p).__name__} {sorted(p) if isinstance(p, dict) else ''}")
     m = X.shape[0]
     n_h = p["Wh"].shape[1]
     h0 = np.zeros((m, n_h))

@@ -249,3 +249,18 @@ def test_tensor_sequences_of_wrong_type_are_named():
     _raises(TypeError, "tensors", lambda: T.concatenate(5))
     _raises(TypeError, "tensors", lambda: T.stack(T.Tensor(X23)))
     _raises(TypeError, "parents", lambda: T.Tensor.from_vjp(np.ones(2), 5, lambda g: (g,)))
+
+
+def test_answer_checkers_answer_nonsense_with_a_hint():
+    rx = importlib.import_module("bplib.residual_experiments")
+    result = rx.check_bn_input_gradient([np.nan] * 3)
+    assert not result.ok and "finite" in result.message
+    msg = cnn.check_correlate1d_gradients("a", "b", np.ones(3), np.ones(5), np.ones(3))
+    assert msg.startswith("Not yet") and "arrays of numbers" in msg
+
+
+def test_sequence_model_cell_and_params_are_named():
+    p = seq.init_sequence_model("rnn", 2, 3, 2)
+    X = np.ones((2, 3, 2))
+    _raises(ValueError, "cell", lambda: seq.sequence_model_predict("gru", p, X))
+    _raises(TypeError, "params", lambda: seq.sequence_model_predict("rnn", {}, X))
