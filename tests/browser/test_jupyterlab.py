@@ -253,7 +253,9 @@ def myst_problems(page, notebook: Path) -> list[str]:
     titles = re.findall(r"^```\{exercise\}[ \t]*(.*)$", text, flags=re.M)
     n_solutions = len(re.findall(r"^```\{solution(?:-start)?\}", text, flags=re.M))
     n_labelled = len(book.LABEL_RE.findall(text))
-    seen = page.evaluate(MYST_JS, NOTEBOOK)
+    # jupyterlab-myst renders the cells one after another: wait until every exercise is there
+    seen = _wait_until(lambda: (lambda s: s if len(s["exercises"]) >= len(titles) else None)(
+        page.evaluate(MYST_JS, NOTEBOOK)), 60, 0.5) or page.evaluate(MYST_JS, NOTEBOOK)
     problems = []
     shown = [re.sub(r"\s+", " ", t) for t in seen["exercises"]]
     for i, title in enumerate(titles, 1):
