@@ -268,6 +268,8 @@ class MLP:
                 data = cross_entropy_from_logits(Zs[-1], Y)
             elif self._fused:
                 data = binary_cross_entropy_from_logits(Zs[-1], Y)
+            elif not np.isfinite(As[-1]).all():
+                data = np.inf  # the forward pass overflowed: reported below as X's fault, not Y_hat's
             else:
                 data = self._loss.value(As[-1], Y)
             cost = data + self.l2_penalty()
@@ -327,6 +329,8 @@ class MLP:
         Y = self._check_Y(Y, X.shape[0])
         with np.errstate(under="ignore", over="ignore", invalid="ignore"):  # reported below
             Zs, As = self._forward(X)
+            if not np.isfinite(As[-1]).all():  # overflowed forward: X's fault, not Y_hat's
+                self._overflowed(X, Y)
             dWs, dbs = self.backward(Zs, As, Y)
         if not (all(np.isfinite(dW).all() for dW in dWs) and all(np.isfinite(db).all() for db in dbs)):
             self._overflowed(X, Y)

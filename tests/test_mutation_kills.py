@@ -349,3 +349,89 @@ def test_activations_pass_nan_through_for_lists_too_and_equations_keep_small_flo
     assert np.isnan(bp.sigmoid([np.nan, 0.0])[0]) and np.isnan(bp.tanh([np.nan])[0])
     # int8 fits in float32 exactly: nothing is upcast to float64
     assert bp.bias_gradient(np.ones((2, 3), np.int8)).dtype == np.float32
+
+
+# ------------------------------------------------------------------ the MLP class (mlp.py)
+def _one_output_net(w, b=0.0, **kw):
+    """A [1, 1] network with a sigmoid output whose output is sigmoid(w·x + b)."""
+    net = bp.MLP([1, 1], **kw)
+    net.set_params(np.array([w, b]))
+    return net
+
+
+def test_predict_with_one_output_unit_thresholds_at_one_half():
+    """mlp.MLP.predict: one unit → class 1 where the output is > 0.5, class 0 at or below it,
+    as integer labels comparable with y (mutants: shape test == 2, > 1.5, >= 0.5, astype(None))."""
+    net = _one_output_net(1.0)
+    X = np.array([[-2.0], [0.0], [3.0]])            # outputs sigmoid(-2) < 0.5, exactly 0.5, sigmoid(3)
+    labels = net.predict(X)
+    np.testing.assert_array_equal(labels, [0, 0, 1])   # a tie goes to class 0, as argmax's does
+    assert labels.dtype == np.int64
+    two = bp.MLP([1, 2], output="softmax", loss="cross_entropy")
+    two.set_params(np.array([-1.0, 1.0, 0.0, 0.0]))
+    np.testing.assert_array_equal(two.predict(X), [0, 0, 1])
+
+
+def _identity_net(sizes, theta):
+    net = bp.MLP(sizes, hidden="identity", output="identity")
+    net.set_params(np.asarray(theta, dtype=float))
+    return net
+
+
+def test_tiny_outputs_give_zero_cost_and_weight_gradient_not_an_underflow_error_under_errstate_raise():
+    """mlp.MLP.loss/gradients: errstate(under="ignore") around the forward and backward passes
+    (mutants: under=None or dropped); (1e-200)² underflows to 0, which is the right answer."""
+    net = _identity_net([1, 1], [1.0, 0.0])
+    with np.errstate(all="raise"):
+        assert net.loss(np.array([[1e-200]]), np.array([[0.0]])) == 0.0
+    # subnormal inputs: the products in the forward pass underflow; the gradients are those
+    # numpy gives with its default error handling
+    net, X, Y = bp.MLP([2, 3, 1], seed=0), np.full((2, 2), 1e-310), np.array([[1.0], [0.0]])
+    expected = net.flat_gradients(X, Y)
+    with np.errstate(all="raise"):
+        np.testing.assert_array_equal(net.flat_gradients(X, Y), expected)
+
+
+def test_targets_of_the_wrong_width_are_rejected_even_as_ready_float_arrays():
+    """mlp.MLP._check_Y: the shortcut for ready arrays checks the output width sizes[-1], not the
+    hidden width sizes[1] (mutant) — a (4, 3) float64 Y for a [2, 3, 1] network is an error naming Y."""
+    net = bp.MLP([2, 3, 1], seed=0)
+    for method in (net.loss, net.gradients):
+        with pytest.raises(ValueError, match=r"^Y: expected 1 columns, shape \(m, 1\), got shape \(4, 3\)$"):
+            method(np.zeros((4, 2)), np.zeros((4, 3)))
+
+
+def test_update_names_the_gradient_that_is_not_numeric():
+    """mlp.MLP.update: a text gradient is named by its position, dWs[1] (mutant: name None)."""
+    net = bp.MLP([2, 3, 1], seed=0)
+    with pytest.raises(TypeError, match=r"^dWs\[1\]: expected a numeric array, got dtype <U1$"):
+        net.update([np.zeros((3, 2)), np.array(["a", "b", "c"])], [np.zeros(3), np.zeros(1)], lr=0.1)
+
+
+@pytest.mark.parametrize("method", ["loss", "gradients"])
+@pytest.mark.parametrize("x, sizes, theta", [
+    (1e200, [1, 1, 1], [1.0, 0.0, 1.0, 0.0]),                      # (1e200)² overflows in the cost
+    (1e308, [1, 2, 1], [10.0, -10.0, 0.0, 0.0, 1.0, 1.0, 0.0]),    # inf − inf in the forward pass
+])
+def test_overflow_and_inf_minus_inf_give_the_x_message_under_errstate_raise(method, x, sizes, theta):
+    """mlp.MLP.loss/gradients: over= and invalid="ignore" in the errstate (mutants: None or dropped).
+    Either the cost overflows, or hidden units reach +inf and −inf and the output unit adds them
+    (inf − inf = NaN); the student gets the message naming X, not numpy's FloatingPointError nor
+    one about Y_hat, an argument they never passed (a bug this test found)."""
+    net = _identity_net(sizes, theta)
+    with np.errstate(all="raise"):
+        with pytest.raises(ValueError, match=rf"^X: the cost or its gradient overflows float64 \(largest \|X\| {x:.0e}"
+                                             .replace("+", r"\+")):
+            getattr(net, method)(np.array([[x]]), np.array([[0.0]]))
+
+
+@pytest.mark.parametrize("where", ["weights", "biases"])
+@pytest.mark.parametrize("method", ["loss", "gradients"])
+def test_non_finite_parameters_set_behind_set_params_back_are_named(where, method):
+    """mlp.MLP._overflowed/_finite_params: NaN in a weight or (only) in a bias is reported as the
+    network's fault, with its full message (mutants: message None or upper-cased, and → or)."""
+    net = bp.MLP([2, 3, 1], seed=0)
+    getattr(net, where)[0][0] = np.nan
+    with pytest.raises(ValueError, match=r"^the network's weights or biases contain NaN or inf; reset them with "
+                                         r"set_params or build a new MLP$"):
+        getattr(net, method)(np.ones((2, 2)), np.zeros((2, 1)))
