@@ -37,7 +37,11 @@ text, None, objects, complex       TypeError
 bool or integer arrays             accepted, converted to float64 (a bool mask is 0/1 data)
 bool where a number is meant       TypeError (``lr=True``, ``init=True``, ``l2=True``);
                                    for counts see below
-lists, tuples, array-likes         accepted, converted to a new float array
+lists, tuples, array-likes         accepted, converted to a new float array; a ragged list
+                                   (rows of different lengths) is a ValueError naming it
+upstream gradients (``g``, ``dY``,  must have the exact shape of the forward's output
+``dH``, ``dO`` of Part V)          (ValueError with both shapes; ``add_vjp`` also accepts a
+                                   shape the output broadcasts to); NaN passes through
 masked arrays                      TypeError if any entry is masked (the mask would be
                                    ignored); without masked entries, plain data
 out-of-range values                ValueError with the range and the value (targets outside
@@ -50,6 +54,8 @@ wrong hyper-parameter types        TypeError naming what is accepted (``lr="0.1"
                                    such as ``epochs=1.5`` raise ``CountTypeError``, a
                                    TypeError that is also a ValueError
 non-callables, non-networks        TypeError (``f``, ``track`` callbacks, ``net``)
+attention masks                    bool only (True = may attend): a float or text mask is a
+                                   TypeError, a fully masked row a ValueError
 =================================  ===========================================================
 """
 from .registry import *  # noqa: F401,F403

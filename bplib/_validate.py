@@ -36,7 +36,11 @@ def _array(x, name: str, what: str) -> np.ndarray:
                             f"value(s); bplib does not skip masked entries, so pass "
                             f"{name}.filled(value) or drop the masked rows first")
         x = x.data
-    arr = np.asarray(x)
+    try:
+        arr = np.asarray(x)
+    except ValueError as exc:  # a ragged list such as [[1, 2], [3]]
+        raise ValueError(f"{name}: expected {what}, got a ragged sequence whose rows differ "
+                         f"in length ({exc})") from None
     if arr.dtype.kind not in "biuf":
         raise TypeError(f"{name}: expected {what}, got dtype {arr.dtype}")
     return arr

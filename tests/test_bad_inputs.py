@@ -419,3 +419,13 @@ def test_no_public_function_modifies_its_inputs():
         for a, b in zip(args, before):
             _same(a, b)
     np.testing.assert_array_equal(net.get_params(), params_before)
+
+
+@pytest.mark.parametrize("call", [
+    lambda X: bp.MLP([2, 3, 1], seed=0).forward(X),
+    lambda X: bp.conv2d(X, np.ones((1, 1, 1, 1)), np.zeros(1)),
+    lambda X: bp.batch_norm(X, np.ones(2), np.zeros(2)),
+], ids=["MLP.forward", "conv2d", "batch_norm"])
+def test_a_ragged_list_is_named_not_a_numpy_error(call):
+    with pytest.raises(ValueError, match=r"^X: expected .*ragged"):
+        call([[1.0, 2.0], [3.0]])
