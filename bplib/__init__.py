@@ -39,8 +39,8 @@ bool where a number is meant       TypeError (``lr=True``, ``init=True``, ``l2=T
                                    for counts see below
 lists, tuples, array-likes         accepted, converted to a new float array; a ragged list
                                    (rows of different lengths) is a ValueError naming it
-upstream gradients (``g``, ``dY``,  must have the exact shape of the forward's output
-``dH``, ``dO`` of Part V)          (ValueError with both shapes; ``add_vjp`` also accepts a
+upstream gradients of Part V       must have the exact shape of the forward's output
+(``g``, ``dY``, ``dH``, ``dO``)    (ValueError with both shapes; ``add_vjp`` also accepts a
                                    shape the output broadcasts to); NaN passes through
 masked arrays                      TypeError if any entry is masked (the mask would be
                                    ignored); without masked entries, plain data
