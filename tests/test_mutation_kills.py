@@ -412,6 +412,7 @@ def test_update_names_the_gradient_that_is_not_numeric():
 @pytest.mark.parametrize("x, sizes, theta", [
     (1e200, [1, 1, 1], [1.0, 0.0, 1.0, 0.0]),                      # (1e200)² overflows in the cost
     (1e308, [1, 2, 1], [10.0, -10.0, 0.0, 0.0, 1.0, 1.0, 0.0]),    # inf − inf in the forward pass
+    (1e308, [1, 1, 1], [1.0, 0.0, 10.0, 0.0]),                     # finite hidden layer, output inf
 ])
 def test_overflow_and_inf_minus_inf_give_the_x_message_under_errstate_raise(method, x, sizes, theta):
     """mlp.MLP.loss/gradients: over= and invalid="ignore" in the errstate (mutants: None or dropped).
@@ -435,3 +436,30 @@ def test_non_finite_parameters_set_behind_set_params_back_are_named(where, metho
     with pytest.raises(ValueError, match=r"^the network's weights or biases contain NaN or inf; reset them with "
                                          r"set_params or build a new MLP$"):
         getattr(net, method)(np.ones((2, 2)), np.zeros((2, 1)))
+
+
+def test_default_seed_is_zero_and_the_network_records_its_init():
+    """mlp.MLP.__init__: seed=0 by default, so MLP(sizes) is reproducible and equals seed=0
+    (mutant: default 1); the init name is kept on the network and its copies (mutant: None)."""
+    np.testing.assert_array_equal(bp.MLP([2, 3, 1]).get_params(), bp.MLP([2, 3, 1], seed=0).get_params())
+    net = bp.MLP([2, 3, 1], init="he")
+    assert net.init == "he" and net.copy().init == "he"
+
+
+def test_sigmoid_with_binary_cross_entropy_works_from_the_logits():
+    """mlp.MLP.__init__: (sigmoid, binary_cross_entropy) is fused (mutants: misspelt names).
+    A confidently wrong output with logit 40: the cost is 40 (not a clipped log), and ∂C/∂b is
+    σ(40) − 0 = 1 (the unfused chain rule through σ′ would give 0: a vanishing gradient)."""
+    net = _one_output_net(40.0, loss="binary_cross_entropy")
+    X, Y = np.array([[1.0]]), np.array([[0.0]])
+    assert net.loss(X, Y) == pytest.approx(40.0, rel=1e-12)
+    dWs, dbs = net.gradients(X, Y)
+    assert dbs[0][0] == pytest.approx(1.0, rel=1e-12)
+
+
+def test_bad_x_is_named_x_from_the_start_of_the_message():
+    """mlp.MLP._check_X: the message starts with "X:" (mutant: "XXXXX:", which an unanchored
+    search for "X: …" would still find)."""
+    net = bp.MLP([2, 3, 1], seed=0)
+    with pytest.raises(ValueError, match=r"^X: expected 2 columns"):
+        net.forward(np.zeros((4, 3)))

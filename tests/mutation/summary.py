@@ -27,7 +27,7 @@ for line in (work / "results.txt").read_text().splitlines():
     if status == "survived" and name in equivalent:
         status = "equivalent"
     counts[status] += 1
-    per_module[name.split(".x_")[0]][status] += 1
+    per_module[re.split(r"\.x[_ǁ]", name)[0]][status] += 1  # functions .x_f, methods .xǁClassǁm
     if status not in ("killed", "equivalent"):
         survivors.append((name, status))
 
