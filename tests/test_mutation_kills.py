@@ -463,3 +463,21 @@ def test_bad_x_is_named_x_from_the_start_of_the_message():
     net = bp.MLP([2, 3, 1], seed=0)
     with pytest.raises(ValueError, match=r"^X: expected 2 columns"):
         net.forward(np.zeros((4, 3)))
+
+
+# ------------------------------------------------------------------ finite differences (gradcheck.py)
+def test_finite_difference_default_step_is_small_enough_for_six_digits():
+    """gradcheck.finite_difference_gradient: the default ε is 1e-6 (mutant: 1.000001, which gives
+    (2³ − 0³)/2 = 4 for d(x³)/dx = 3 at x = 1)."""
+    g = bp.finite_difference_gradient(lambda v: float(v[0] ** 3), [1.0])
+    assert g[0] == pytest.approx(3.0, rel=1e-8)
+    g = bp.finite_difference_gradient(lambda v: float(v[0] ** 3), [1.0], scheme="forward")
+    assert g[0] == pytest.approx(3.0, rel=1e-5)       # forward: error 3ε
+
+
+def test_finite_difference_dtype_that_is_no_dtype_lists_the_names():
+    """gradcheck._dtype: a value numpy cannot read as a dtype gets the message listing the names
+    (mutants: message None, names joined wrongly or missing)."""
+    with pytest.raises(TypeError, match=r"^dtype: expected a float dtype or one of 'float16', 'float32', "
+                                        r"'float64', got 1\.5$"):
+        bp.finite_difference_gradient(lambda v: float(v.sum()), [1.0], dtype=1.5)
