@@ -481,3 +481,17 @@ def test_finite_difference_dtype_that_is_no_dtype_lists_the_names():
     with pytest.raises(TypeError, match=r"^dtype: expected a float dtype or one of 'float16', 'float32', "
                                         r"'float64', got 1\.5$"):
         bp.finite_difference_gradient(lambda v: float(v.sum()), [1.0], dtype=1.5)
+
+
+def test_step_sizes_and_h_are_checked_and_named():
+    """gradcheck._steps / difference_quotient: a zero step, a 2-D grid or text is an error naming
+    steps (or h) (mutants: or → and, <= → <, any(None), names None or misspelt)."""
+    for bad in ([0.0], [[1e-3]], []):
+        with pytest.raises(ValueError, match=r"^steps: expected a non-empty 1-D array of positive step sizes, "
+                                             r"got shape"):
+            bp.step_size_errors("exp", 1.0, steps=bad)
+    with pytest.raises(TypeError, match=r"^steps: "):
+        bp.step_size_errors("exp", 1.0, steps=["a"])
+    with pytest.raises(ValueError, match=r"^h: "):
+        bp.difference_quotient("exp", 1.0, h=-1e-3)
+
