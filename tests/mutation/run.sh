@@ -6,10 +6,13 @@
 #     MUTATION_JOBS=2 tests/mutation/run.sh          # two worker processes
 #
 # It copies the checkout (bplib/, tests/, pyproject.toml) to
-# ${MUTATION_DIR:-/tmp/bplib-mutation}, writes tests/mutation/setup.cfg there, installs
-# mutmut==3.8.1 into .venv if it is missing (it is not in requirements.txt), runs every mutant
-# against the fast unit tests that cover the mutated function (nice'd), and prints the survivors
-# and a one-line summary.  Nothing in the checkout is modified.
+# ${MUTATION_DIR:-/tmp/bplib-mutation}, writes tests/mutation/setup.cfg there (its only_mutate cut
+# down to the modules the globs name), rewrites the copy's @implements decorators as plain calls
+# (tests/mutation/undecorate.py: mutmut 3.8 skips decorated functions, and every equation is
+# decorated), installs mutmut==3.8.1 into .venv if it is missing (it is not in requirements.txt),
+# runs every mutant against the fast unit tests that cover the mutated function (nice'd), and
+# prints the survivors and a one-line summary.  Nothing in the checkout is modified.  Runs in
+# different MUTATION_DIRs can go side by side.
 #
 # Cost (measured 2026-12-01 on the shared 2-core machine, one worker, nice 19): generating the
 # ~3800 mutants of the nine core modules takes 0.5–7 min, the test-coverage pass 2–3 min, then
@@ -31,6 +34,17 @@ done
 find "$WORK" -name __pycache__ -prune -exec rm -rf {} +
 cp "$ROOT/pyproject.toml" "$WORK/"
 cp "$ROOT/tests/mutation/setup.cfg" "$WORK/setup.cfg"
+"$PY" - "$WORK/setup.cfg" "$@" <<'PYEOF'
+import fnmatch, re, sys
+cfg, globs = sys.argv[1], sys.argv[2:]
+modules = [".".join(g.split(".")[:2]) for g in globs]
+if globs and not any("*" in m or "?" in m for m in modules):
+    text = open(cfg).read()
+    keep = lambda path: any(fnmatch.fnmatch(path[:-3].replace("/", "."), m) for m in modules)
+    text = re.sub(r"(?m)^    (bplib/\S+\.py)\n", lambda x: x.group(0) if keep(x.group(1)) else "", text)
+    open(cfg, "w").write(text)
+PYEOF
+"$PY" "$ROOT/tests/mutation/undecorate.py" "$WORK"/bplib/*.py
 cd "$WORK"
 rm -rf mutants
 export OPENBLAS_NUM_THREADS=1 PYTHONHASHSEED=0

@@ -1,5 +1,6 @@
 """Summarise a mutmut run (called by tests/mutation/run.sh): counts per module and status,
-the survivors not listed as equivalent in tests/mutation/equivalent.txt, and the kill rate."""
+the survivors not listed as equivalent in tests/mutation/equivalent*.txt, and the kill rate of
+the mutants that were run (those outside the run's globs are "not checked" and not counted)."""
 import collections
 import pathlib
 import re
@@ -9,8 +10,7 @@ work = pathlib.Path(sys.argv[1])
 seconds = int(sys.argv[2]) if len(sys.argv) > 2 else None
 here = pathlib.Path(__file__).resolve().parent
 equivalent = set()
-eq_file = here / "equivalent.txt"
-if eq_file.exists():
+for eq_file in sorted(here.glob("equivalent*.txt")):  # equivalent.txt (core), equivalent_part_v.txt
     for line in eq_file.read_text().splitlines():
         line = line.split("#")[0].strip()
         if line:
@@ -28,7 +28,7 @@ for line in (work / "results.txt").read_text().splitlines():
         status = "equivalent"
     counts[status] += 1
     per_module[re.split(r"\.x[_ǁ]", name)[0]][status] += 1  # functions .x_f, methods .xǁClassǁm
-    if status not in ("killed", "equivalent"):
+    if status not in ("killed", "equivalent", "not checked"):  # not checked: outside the globs
         survivors.append((name, status))
 
 for module, c in sorted(per_module.items()):
@@ -36,7 +36,7 @@ for module, c in sorted(per_module.items()):
 for name, status in survivors:
     print(f"  {status:10s} {name}")
 total = sum(counts.values())
-decided = total - counts["equivalent"]
+decided = total - counts["equivalent"] - counts["not checked"]
 rate = 100.0 * counts["killed"] / decided if decided else float("nan")
 print(f"mutants {total}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
       + f"; killed {rate:.1f} % of the non-equivalent ones"
