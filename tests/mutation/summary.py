@@ -10,7 +10,7 @@ work = pathlib.Path(sys.argv[1])
 seconds = int(sys.argv[2]) if len(sys.argv) > 2 else None
 here = pathlib.Path(__file__).resolve().parent
 equivalent = set()
-for eq_file in sorted(here.glob("equivalent*.txt")):  # equivalent.txt (core), equivalent_part_v.txt
+for eq_file in sorted(here.glob("equivalent*.txt")):  # equivalent.txt (core) and one file per Part V group
     for line in eq_file.read_text().splitlines():
         line = line.split("#")[0].strip()
         if line:
