@@ -1,5 +1,4 @@
-"""Tests written for mutants of bplib.tensor and bplib.conv (chapters 11–12) that the other tests let survive
-(issue 13).
+"""Tests written for mutants of bplib.tensor (chapter 11) that the other tests let survive (issue 13).
 
 Each test states a property a reader of the book relies on; the mutant it was written for is
 named in its docstring.  Run the mutation study with ``tests/mutation/run.sh``.

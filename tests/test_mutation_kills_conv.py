@@ -1,6 +1,4 @@
-"""Tests written for mutants of bplib.recurrent, normalisation, residual and attention
-(chapters 13–15) that the other tests let survive
-(issue 13).
+"""Tests written for mutants of bplib.conv (chapter 12) that the other tests let survive (issue 13).
 
 Each test states a property a reader of the book relies on; the mutant it was written for is
 named in its docstring.  Run the mutation study with ``tests/mutation/run.sh``.

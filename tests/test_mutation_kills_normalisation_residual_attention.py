@@ -1,0 +1,6 @@
+"""Tests written for mutants of bplib.normalisation, residual and attention
+(chapters 14–15) that the other tests let survive (issue 13).
+
+Each test states a property a reader of the book relies on; the mutant it was written for is
+named in its docstring.  Run the mutation study with ``tests/mutation/run.sh``.
+"""
