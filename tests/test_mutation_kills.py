@@ -495,3 +495,122 @@ def test_step_sizes_and_h_are_checked_and_named():
     with pytest.raises(ValueError, match=r"^h: "):
         bp.difference_quotient("exp", 1.0, h=-1e-3)
 
+
+
+# ------------------------------------------------------------------ core helpers (round 2)
+def test_l2_gradient_names_its_arguments():
+    """regularization.l2_gradient: the names "dW" and "W" in as_float_array (mutants: None,
+    misspelt, upper/lower case)."""
+    W = np.ones((2, 2))
+    with pytest.raises(TypeError, match=r"^dW: expected a numeric array, got str$"):
+        bp.l2_gradient("x", W, 0.1)
+    with pytest.raises(TypeError, match=r"^W: expected a numeric array, got str$"):
+        bp.l2_gradient(W, "x", 0.1)
+
+
+def test_l2_gradient_passes_nan_and_inf_through_like_numpy():
+    """regularization.l2_gradient: finite=False for dW and W (mutants: finite=True or dropped);
+    an equation is plain arithmetic, so NaN in either argument gives NaN out, not an error."""
+    ones = np.ones((1, 2))
+    assert np.isnan(bp.l2_gradient(np.array([[np.nan, 1.0]]), ones, 0.1)[0, 0])
+    assert np.isnan(bp.l2_gradient(ones, np.array([[np.nan, 1.0]]), 0.1)[0, 0])
+    assert bp.l2_gradient(ones, np.array([[np.inf, 1.0]]), 0.1)[0, 0] == np.inf
+
+
+def test_l2_gradient_with_lam_zero_is_the_data_gradient_exactly():
+    """regularization.l2_gradient: lam = 0 returns a copy of dW (mutant: `lam or True`, which adds
+    0·W, NaN where W is inf); the copy is a new array."""
+    dW = np.array([[1.0, -2.0]])
+    out = bp.l2_gradient(dW, np.array([[np.inf, 3.0]]), 0.0)
+    np.testing.assert_array_equal(out, dW)
+    assert out is not dW
+
+
+def test_leaky_relu_derivative_checks_a_slope_it_is_given():
+    """activations.leaky_relu_prime: a slope other than the default is validated and named
+    (mutants: `slope is LEAKY_SLOPE`, name None or misspelt)."""
+    with pytest.raises(ValueError, match=r"^slope: must be a finite number, got inf$"):
+        bp.leaky_relu_prime(np.array([-1.0]), slope=np.inf)
+    with pytest.raises(TypeError, match=r"^slope: expected a finite number, got '0.1'$"):
+        bp.leaky_relu_prime(np.array([-1.0]), slope="0.1")
+
+
+def test_softmax_jacobian_names_z_and_passes_nan_through():
+    """activations.softmax_jacobian: the name "z" (mutants: None, "Z", "XXzXX"), finite=False
+    (mutants: True or dropped) and the message for no logits."""
+    with pytest.raises(TypeError, match=r"^z: expected a numeric array, got str$"):
+        bp.softmax_jacobian("z")
+    with pytest.raises(ValueError, match=r"^z: expected at least one logit, got shape \(0,\)$"):
+        bp.softmax_jacobian(np.zeros(0))
+    J = bp.softmax_jacobian(np.array([np.nan, 0.0]))
+    assert J.shape == (2, 2) and np.isnan(J).all()
+
+
+def test_cross_entropy_of_a_probability_rounded_above_one_is_zero_not_negative():
+    """losses.cross_entropy: clip(Y_hat, EPS, 1.0) (mutants: upper bound None or 2.0), so a
+    softmax output one ulp above 1 costs 0, as 1 does, and a cost is never negative."""
+    above_one = np.nextafter(1.0, 2.0)
+    assert bp.cross_entropy(np.array([[above_one, 0.0]]), np.array([[1.0, 0.0]])) == 0.0
+    assert bp.cross_entropy(np.array([[1.5, 0.0]]), np.array([[1.0, 0.0]])) == 0.0
+
+
+def test_forward_differences_default_step_is_one_millionth():
+    """gradcheck.forward_difference_gradient: default ε = 1e-6 (mutant: 1.000001); the forward
+    error is about 3ε on d(x³)/dx = 3 at x = 1."""
+    g = bp.forward_difference_gradient(lambda v: float(v[0] ** 3), [1.0])
+    assert g[0] == pytest.approx(3.0 + 3e-6, rel=1e-7)
+
+
+def test_step_size_study_defaults_to_exp_at_one_central_float64():
+    """gradcheck.step_size_errors / step_size_error_model / optimal_step: the defaults name="exp",
+    x0=1.0, scheme="central", dtype="float64" (mutants: misspelt, upper-cased or changed)."""
+    full = ("exp", 1.0, None, "central", "float64")
+    for default, explicit in zip(bp.step_size_errors(), bp.step_size_errors(*full)):
+        np.testing.assert_array_equal(default, explicit)
+    for default, explicit in zip(bp.step_size_error_model(), bp.step_size_error_model(*full)):
+        np.testing.assert_array_equal(default, explicit)
+    assert bp.optimal_step() == bp.optimal_step("exp", 1.0, "central", "float64")
+    assert bp.optimal_step("sin") == bp.optimal_step("sin", 1.0)   # for exp, h* does not depend on x0
+    assert bp.optimal_step("sin") != bp.optimal_step("sin", 2.0)
+    assert f"{bp.optimal_step():.2g}" == "8.7e-06"
+
+
+def test_default_steps_run_from_one_to_1e_minus_15_five_per_decade():
+    """gradcheck._steps: logspace(0, -15, 76) (mutants: start 10, end 1e-16, 77 points); in
+    float16 the steps that underflow to 0 are dropped, in the model as in the measured errors
+    (mutants: dtype None or dropped in step_size_error_model)."""
+    steps, _ = bp.step_size_errors()
+    assert steps.size == 76 and steps[0] == 1.0 and steps[-1] == pytest.approx(1e-15, rel=1e-12)
+    assert steps[1] == pytest.approx(10 ** -0.2, rel=1e-12)
+    h16, _ = bp.step_size_errors(dtype="float16")
+    model16, _ = bp.step_size_error_model(dtype="float16")
+    np.testing.assert_array_equal(model16, h16)
+    assert (h16.astype(np.float16) > 0).all() and h16.size < 76
+
+
+def test_step_size_error_model_is_a_relative_error():
+    """gradcheck.step_size_error_model: the absolute error is divided by 2|f'(x0)| (mutants: times,
+    2/|f'|, 3|f'|); for exp at 1 the central model is h²/12 + ε/(2h)."""
+    machine_eps = np.finfo(np.float64).eps
+    _, model = bp.step_size_error_model("exp", 1.0, [1e-2, 1e-6])
+    np.testing.assert_allclose(model, [1e-4 / 12 + machine_eps / 2e-2, 1e-12 / 12 + machine_eps / 2e-6],
+                               rtol=1e-12)
+
+
+def test_optimal_step_exists_exactly_where_the_model_has_a_minimum():
+    """gradcheck.optimal_step: the vanishing-derivative checks are d3 == 0 and d2 == 0 (mutants:
+    == 1, which rejects exp at 0 where f''' = f'' = 1 and lets a zero divide); their messages."""
+    machine_eps = np.finfo(np.float64).eps
+    assert bp.optimal_step("exp", 0.0) == pytest.approx((3 * machine_eps) ** (1 / 3), rel=1e-12)
+    assert bp.optimal_step("exp", 0.0, "forward") == pytest.approx(2 * np.sqrt(machine_eps), rel=1e-12)
+    with pytest.raises(ValueError, match=r"^x0: f''' of tanh vanishes at x0=20.0; the model has no optimum there$"):
+        bp.optimal_step("tanh", 20.0)          # tanh(20) is 1.0 in float64: every derivative is 0
+    with pytest.raises(ValueError, match=r"^x0: f'' of sin vanishes at x0=0.0; the model has no optimum there$"):
+        bp.optimal_step("sin", 0.0, "forward")
+
+
+def test_log_softmax_passes_nan_and_minus_inf_through():
+    """activations.log_softmax: finite=False (mutants: finite=True or dropped); a logit of −inf
+    (a masked class) gets log-probability −inf and the others are unaffected."""
+    assert np.isnan(bp.log_softmax(np.array([[np.nan, 0.0]]))).all()
+    np.testing.assert_array_equal(bp.log_softmax(np.array([[-np.inf, 0.0]])), [[-np.inf, 0.0]])
