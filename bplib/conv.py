@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ._validate import as_float_array, positive_int
+from ._validate import CountTypeError, as_float_array, positive_int
 from .registry import implements
 
 __all__ = [
@@ -44,7 +44,9 @@ def _nonempty(X):
 
 
 def _padding(padding) -> int:
-    if isinstance(padding, (bool, np.bool_)) or not isinstance(padding, (int, np.integer)) or padding < 0:
+    if isinstance(padding, (bool, np.bool_)) or not isinstance(padding, (int, np.integer)):
+        raise CountTypeError(f"padding: must be an integer ≥ 0, got {padding!r}")
+    if padding < 0:
         raise ValueError(f"padding: must be an integer ≥ 0, got {padding!r}")
     return int(padding)
 

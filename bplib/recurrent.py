@@ -56,7 +56,7 @@ def _check(X, h0, Wx, Wh, b, gates: int, c0=None):
                          f"got shape {X.shape}")
     if T < 1:
         raise ValueError(f"X: expected at least one time step, shape (m, T ≥ 1, n_in), got shape {X.shape}")
-    Wh_arr = np.asarray(Wh)
+    Wh_arr = _validate._array(Wh, "Wh", "a numeric array")  # text and None are TypeErrors
     if Wh_arr.ndim != 2:
         raise ValueError(f"Wh: expected a 2-D array of shape ({gates}·n_h, n_h), got shape {Wh_arr.shape}")
     n_h = Wh_arr.shape[1]
@@ -437,9 +437,14 @@ def clip_by_norm(grads, max_norm: float):
         raise TypeError(f"grads: expected a list of arrays, got {type(grads).__name__}")
     max_norm = _validate.positive_number(max_norm, "max_norm")
     arrays = [_validate.as_float_array(g, f"grads[{i}]").astype(np.float64) for i, g in enumerate(grads)]
-    norm = float(np.sqrt(sum(float(np.sum(g * g)) for g in arrays)))
-    scale = min(1.0, max_norm / norm) if norm > 0 else 1.0
-    return [g * scale for g in arrays], norm
+    # ‖g‖ = top·‖g/top‖ with top the largest |entry|: g·g would overflow for entries above 1e154
+    # (exploding gradients, then clipped to zero) and underflow below 1e-154
+    top = max((float(np.max(np.abs(g))) for g in arrays if g.size), default=0.0)
+    with np.errstate(under="ignore"):
+        norm = (top * float(np.sqrt(sum(float(np.sum((g / top) ** 2)) for g in arrays)))
+                if top > 0 else 0.0)
+        scale = min(1.0, max_norm / norm) if norm > 0 else 1.0
+        return [g * scale for g in arrays], norm
 
 
 @implements("eq-bptt-truncated", chapter="13_recurrent_networks")

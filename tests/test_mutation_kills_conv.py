@@ -3,3 +3,69 @@
 Each test states a property a reader of the book relies on; the mutant it was written for is
 named in its docstring.  Run the mutation study with ``tests/mutation/run.sh``.
 """
+import numpy as np
+import pytest
+
+import bplib as bp
+
+
+# ------------------------------------------------------------------ one dimension
+def test_correlate1d_names_each_argument_of_the_wrong_rank():
+    """conv._vector / correlate1d / correlate1d_backward: the names "x", "w", "dy" and "(n,)"."""
+    vec, mat = np.ones(3), np.ones((2, 2))
+    for name, call in [("x", lambda: bp.correlate1d(mat, vec)),
+                       ("w", lambda: bp.correlate1d(vec, mat)),
+                       ("x", lambda: bp.correlate1d_backward(vec, mat, vec)),
+                       ("w", lambda: bp.correlate1d_backward(vec, vec, mat)),
+                       ("dy", lambda: bp.correlate1d_backward(mat, vec, vec))]:
+        with pytest.raises(ValueError, match=rf"^{name}: expected a 1-D array of shape \(n,\), "
+                                             rf"got shape \(2, 2\)$"):
+            call()
+
+
+def test_correlate1d_backward_rejects_a_kernel_longer_than_the_input():
+    """conv.correlate1d_backward: the message of the k ≤ n check (raise ValueError(None))."""
+    with pytest.raises(ValueError, match=r"^w: kernel of shape \(4,\) must be non-empty and no "
+                                         r"longer than x of shape \(3,\)$"):
+        bp.correlate1d_backward(np.ones(0), np.ones(3), np.ones(4))
+
+
+# ------------------------------------------------------------------ conv2d and its gradients
+def test_conv2d_loops_has_stride_one_by_default():
+    """conv.conv2d_loops: the default stride is 1, as for conv2d (stride: int = 2)."""
+    X = np.arange(16.0).reshape(1, 1, 4, 4)
+    W, b = np.ones((1, 1, 2, 2)), np.zeros(1)
+    Y = bp.conv2d_loops(X, W, b)
+    assert Y.shape == (1, 1, 3, 3)
+    np.testing.assert_array_equal(Y, bp.conv2d(X, W, b))
+
+
+def test_bias_gradient_names_dY_of_the_wrong_rank():
+    """conv.conv2d_bias_grad: the name "dY" and the shape "(m, C_out, H_out, W_out)"."""
+    with pytest.raises(ValueError, match=r"^dY: expected a 4-D array of shape "
+                                         r"\(m, C_out, H_out, W_out\), got shape \(2, 3\)$"):
+        bp.conv2d_bias_grad(np.ones((2, 3)))
+
+
+@pytest.mark.parametrize("padding", ["1", 1.0, True, None])
+def test_a_padding_that_is_not_an_integer_is_a_type_error(padding):
+    """conv._padding: the wrong type is a CountTypeError (a TypeError and a ValueError), as for
+    stride; a negative padding a ValueError; both messages start with "padding"."""
+    X, W, b = np.zeros((1, 1, 3, 3)), np.zeros((1, 1, 2, 2)), np.zeros(1)
+    with pytest.raises(TypeError, match=rf"^padding: must be an integer ≥ 0, got {padding!r}$"):
+        bp.conv2d(X, W, b, padding=padding)
+    with pytest.raises(ValueError, match=r"^padding: must be an integer ≥ 0, got -1$"):
+        bp.conv_output_size(3, 2, padding=-1)
+
+
+# ------------------------------------------------------------------ im2col
+def test_im2col_names_its_arguments():
+    """conv.im2col: the names "X", "kh", "kw" and the shape "(m, C, H, W)" in its messages."""
+    X = np.zeros((1, 1, 3, 3))
+    with pytest.raises(ValueError, match=r"^X: expected a 4-D array of shape \(m, C, H, W\), "
+                                         r"got shape \(3, 3\)$"):
+        bp.im2col(np.zeros((3, 3)), 2, 2)
+    with pytest.raises(ValueError, match=r"^kh: must be an integer ≥ 1, got 0$"):
+        bp.im2col(X, 0, 2)
+    with pytest.raises(ValueError, match=r"^kw: must be an integer ≥ 1, got 0$"):
+        bp.im2col(X, 2, 0)
