@@ -513,6 +513,7 @@ def network_adjoints(net, X, Y) -> dict:
     >>> bool(np.allclose(np.outer(g["delta"][-1], g["a"][-2]), dWs[-1]))
     True
     """
+    X, Y = _check_batch(net, X, Y)
     if net.loss_name != "mse":
         raise ValueError(f"net: network_adjoints draws the squared-error cost, expected loss 'mse', "
                          f"got {net.loss_name!r}")
@@ -522,7 +523,6 @@ def network_adjoints(net, X, Y) -> dict:
         if act not in _ENGINE_HIDDEN:
             raise ValueError(f"net: unsupported {name} activation {act!r}; the engine knows "
                              f"{', '.join(_ENGINE_HIDDEN)}")
-    X, Y = _check_batch(net, X, Y)
     if X.shape[0] != 1:
         raise ValueError(f"X: expected one example, shape (1, {net.sizes[0]}), got shape {X.shape}")
     L = len(net.weights)
