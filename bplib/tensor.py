@@ -909,8 +909,8 @@ def _transpose(x: Tensor, axes) -> Tensor:
         axes = tuple(axes[0])
     if not axes:
         axes = tuple(range(x.ndim))[::-1]
-    if sorted(int(a) % max(x.ndim, 1) if isinstance(a, (int, np.integer)) else -1 for a in axes) \
-            != list(range(x.ndim)):
+    if any(not isinstance(a, (int, np.integer)) or not -x.ndim <= a < x.ndim for a in axes) \
+            or sorted(int(a) % x.ndim for a in axes) != list(range(x.ndim)):
         raise ValueError(f"axes: expected a permutation of 0 … {x.ndim - 1} for a tensor of shape "
                          f"{x.shape}, got {axes}")
     axes = tuple(int(a) % x.ndim for a in axes)

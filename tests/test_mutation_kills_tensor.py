@@ -3,6 +3,8 @@
 Each test states a property a reader of the book relies on; the mutant it was written for is
 named in its docstring.  Run the mutation study with ``tests/mutation/run.sh``.
 """
+import re
+
 import numpy as np
 import pytest
 
@@ -383,3 +385,54 @@ def test_cross_entropy_shifts_each_row_by_its_own_maximum():
     assert c.value == pytest.approx(np.log(2.0), rel=1e-15)
     c.backward()
     np.testing.assert_allclose(z.grad, [[-0.25, 0.25], [-0.25, 0.25]], rtol=1e-15)
+
+
+# ------------------------------------------------------------------ transpose
+def test_transpose_takes_axes_as_arguments_or_as_one_sequence():
+    """_transpose: one tuple or list of axes is unpacked (len(axes) == 1, axes[0])."""
+    x = Tensor(np.arange(24.0).reshape(2, 3, 4))
+    for y in (x.transpose((1, 2, 0)), x.transpose([1, 2, 0]), x.transpose(1, 2, 0), x.transpose(-2, -1, 0)):
+        np.testing.assert_array_equal(y.value, np.transpose(x.value, (1, 2, 0)))
+    x.transpose([2, 0, 1]).sum().backward()
+    assert x.grad.shape == (2, 3, 4)
+
+
+@pytest.mark.parametrize("axes", [(2, 1), (1.0, 0), (0, 0), (0,), (-3, 0)])
+def test_transpose_refuses_anything_but_a_permutation_of_the_axes(axes):
+    """_transpose: axes out of range are not wrapped (a bug fixed for issue 13), non-integers
+    are refused; the message gives the valid range 0 … ndim − 1."""
+    with pytest.raises(ValueError, match=r"^axes: expected a permutation of 0 … 1 for a tensor of "
+                                         rf"shape \(2, 3\), got {re.escape(str(axes))}$"):
+        Tensor(np.ones((2, 3))).transpose(*axes)
+
+
+def test_transpose_vjp_needs_a_permutation():
+    """transpose_vjp: a repeated axis is refused even when the count of axes matches (or vs and)."""
+    np.testing.assert_array_equal(bp.transpose_vjp(np.arange(6.0).reshape(3, 2), (1, 0))[0],
+                                  np.arange(6.0).reshape(3, 2).T)
+    with pytest.raises(ValueError, match=r"^g: expected 2 axes to match axes=\(0, 0\), got shape \(2, 3\)$"):
+        bp.transpose_vjp(np.zeros((2, 3)), (0, 0))
+
+
+# ------------------------------------------------------------------ add
+def test_add_names_itself_when_shapes_do_not_broadcast():
+    """_add: "add" given to _broadcast_shape."""
+    with pytest.raises(ValueError, match=r"^add: shapes \(2, 3\) and \(3, 2\) do not broadcast"):
+        Tensor(np.ones((2, 3))) + np.ones((3, 2))
+
+
+def test_add_vjp_sums_an_upstream_gradient_of_a_larger_broadcast_shape():
+    """add_vjp/_broadcast_target: g may have a shape that x + y broadcasts to (summed back)."""
+    gx, gy = bp.add_vjp(np.ones((4, 3)), (3,), (1,))
+    np.testing.assert_array_equal(gx, [4.0, 4.0, 4.0])
+    np.testing.assert_array_equal(gy, [12.0])
+    gx, gy = bp.add_vjp(np.ones((2, 3)), (), (), -1.0)
+    assert gx == 6.0 and gy == -6.0
+
+
+@pytest.mark.parametrize("x_shape,y_shape", [((2, 3), (3,)), ((3,), (2, 3))])
+def test_add_vjp_expects_the_broadcast_shape_of_both_inputs(x_shape, y_shape):
+    """add_vjp: the expected shape comes from x_shape and y_shape together."""
+    with pytest.raises(ValueError, match=r"^g: expected the shape of the add output, \(2, 3\), got "
+                                         r"shape \(3,\) \(nothing is broadcast\)$"):
+        bp.add_vjp(np.ones(3), x_shape, y_shape)
