@@ -1,4 +1,4 @@
-"""Tests written for mutants of bplib.tensor (chapter 11) that the other tests let survive (issue 13).
+"""Tests for mutants of bplib.tensor (chapter 11) that the other tests let survive (issue 13).
 
 Each test states a property a reader of the book relies on; the mutant it was written for is
 named in its docstring.  Run the mutation study with ``tests/mutation/run.sh``.
@@ -132,7 +132,8 @@ def test_repr_shows_shape_operation_and_label():
 ])
 def test_an_axis_out_of_range_is_named_axis(reduce):
     """mean/_max/_sum/_log_softmax/concatenate/stack: the name "axis" given to _normalise_axis."""
-    with pytest.raises(ValueError, match=r"^axis: (2|3) is out of range for a tensor with (2|3) axes$"):
+    with pytest.raises(ValueError, match=r"^axis: (2|3) is out of range for a tensor with (2|3) "
+                                         r"axes$"):
         reduce(Tensor(np.ones((2, 3))), 2)
 
 
@@ -156,7 +157,8 @@ def test_max_keeps_the_reduced_axis_when_asked():
 
 def test_mean_and_max_of_no_entries_are_refused():
     """Tensor.mean/_max: the messages for an empty reduction."""
-    with pytest.raises(ValueError, match=r"^mean: axis 0 of a tensor of shape \(0, 3\) has no entries$"):
+    with pytest.raises(ValueError, match=r"^mean: axis 0 of a tensor of shape \(0, 3\) has no "
+                                         r"entries$"):
         Tensor(np.ones((0, 3))).mean(axis=0)
     with pytest.raises(ValueError, match=r"^max: tensor of shape \(0, 3\) has no entries$"):
         Tensor(np.ones((0, 3))).max()
@@ -270,11 +272,12 @@ def test_where_explains_a_tensor_condition_and_names_text_branches():
         bp.where(np.array([True]), 0.0, "y")
 
 
-# ------------------------------------------------------------------ index, reshape, concatenate, stack
+# ------------------------------------------------------------ index, reshape, concatenate, stack
 def test_indexing_with_a_tensor_is_refused_with_the_way_to_do_it():
     """_index: a Tensor index, alone or inside a tuple (or vs and); the message."""
     x = Tensor(np.ones((2, 3)))
-    hint = r"^index: use integer arrays or slices, not Tensors \(index with t\.value\.astype\(int\)\)$"
+    hint = (r"^index: use integer arrays or slices, not Tensors "
+            r"\(index with t\.value\.astype\(int\)\)$")
     with pytest.raises(TypeError, match=hint):
         x[Tensor([0.0])]
     with pytest.raises(TypeError, match=hint):
@@ -325,20 +328,20 @@ def test_concatenate_and_stack_name_their_bad_arguments(join):
     name = join.__name__
     with pytest.raises(TypeError, match=r"^tensors: expected a list of Tensors, got int$"):
         join(5)
-    with pytest.raises(TypeError, match=rf"^{name} operand: expected a number, an array or a Tensor, "
-                                        rf"got str$"):
+    with pytest.raises(TypeError, match=rf"^{name} operand: expected a number, an array or a "
+                                        rf"Tensor, got str$"):
         join([Tensor([1.0]), "a"])
     with pytest.raises(ValueError, match=rf"^tensors: need at least one tensor to {name}$"):
         join([])
 
 
 def test_concatenate_explains_which_shapes_do_not_fit():
-    """concatenate: scalars and mixed ranks (or vs and), and the axis excluded from the comparison."""
-    with pytest.raises(ValueError, match=r"^tensors: need tensors with the same number \(≥ 1\) of axes, "
-                                         r"got shapes \[\(\), \(\)\]$"):
+    """concatenate: scalars and mixed ranks (or vs and), the axis left out of the comparison."""
+    with pytest.raises(ValueError, match=r"^tensors: need tensors with the same number \(≥ 1\) of "
+                                         r"axes, got shapes \[\(\), \(\)\]$"):
         bp.concatenate([Tensor(1.0), Tensor(2.0)])
-    with pytest.raises(ValueError, match=r"^tensors: need tensors with the same number \(≥ 1\) of axes, "
-                                         r"got shapes \[\(2,\), \(2, 2\)\]$"):
+    with pytest.raises(ValueError, match=r"^tensors: need tensors with the same number \(≥ 1\) of "
+                                         r"axes, got shapes \[\(2,\), \(2, 2\)\]$"):
         bp.concatenate([Tensor(np.ones(2)), Tensor(np.ones((2, 2)))])
     with pytest.raises(ValueError, match=r"^tensors: shapes must agree except along axis 1, got "
                                          r"\[\(2, 3, 4\), \(2, 3, 5\)\]$"):
@@ -348,7 +351,8 @@ def test_concatenate_explains_which_shapes_do_not_fit():
 # ------------------------------------------------------------------ log-softmax, cross-entropy
 def test_log_softmax_of_a_scalar_is_refused():
     """_log_softmax: the message."""
-    with pytest.raises(ValueError, match=r"^log_softmax: needs at least one axis, got a scalar Tensor$"):
+    with pytest.raises(ValueError, match=r"^log_softmax: needs at least one axis, got a scalar "
+                                         r"Tensor$"):
         Tensor(3.0).log_softmax()
 
 
@@ -374,7 +378,8 @@ def test_cross_entropy_takes_tensor_targets_and_names_bad_ones():
     z = Tensor([[0.0, 1.0]])
     c = z.cross_entropy(Tensor([[0.0, 1.0]]))
     assert c.value == pytest.approx(np.log1p(np.exp(-1.0)))
-    with pytest.raises(ValueError, match=r"^Y: contains 1 NaN or infinite value\(s\) \(shape \(1, 2\)\)$"):
+    with pytest.raises(ValueError, match=r"^Y: contains 1 NaN or infinite value\(s\) "
+                                         r"\(shape \(1, 2\)\)$"):
         z.cross_entropy([[np.nan, 1.0]])
 
 
@@ -391,7 +396,8 @@ def test_cross_entropy_shifts_each_row_by_its_own_maximum():
 def test_transpose_takes_axes_as_arguments_or_as_one_sequence():
     """_transpose: one tuple or list of axes is unpacked (len(axes) == 1, axes[0])."""
     x = Tensor(np.arange(24.0).reshape(2, 3, 4))
-    for y in (x.transpose((1, 2, 0)), x.transpose([1, 2, 0]), x.transpose(1, 2, 0), x.transpose(-2, -1, 0)):
+    for y in (x.transpose((1, 2, 0)), x.transpose([1, 2, 0]), x.transpose(1, 2, 0),
+              x.transpose(-2, -1, 0)):
         np.testing.assert_array_equal(y.value, np.transpose(x.value, (1, 2, 0)))
     x.transpose([2, 0, 1]).sum().backward()
     assert x.grad.shape == (2, 3, 4)
@@ -410,7 +416,8 @@ def test_transpose_vjp_needs_a_permutation():
     """transpose_vjp: a repeated axis is refused even when the count of axes matches (or vs and)."""
     np.testing.assert_array_equal(bp.transpose_vjp(np.arange(6.0).reshape(3, 2), (1, 0))[0],
                                   np.arange(6.0).reshape(3, 2).T)
-    with pytest.raises(ValueError, match=r"^g: expected 2 axes to match axes=\(0, 0\), got shape \(2, 3\)$"):
+    with pytest.raises(ValueError, match=r"^g: expected 2 axes to match axes=\(0, 0\), got shape "
+                                         r"\(2, 3\)$"):
         bp.transpose_vjp(np.zeros((2, 3)), (0, 0))
 
 
