@@ -183,8 +183,8 @@ def test_pow_refuses_zero_and_negative_bases_it_cannot_differentiate_with_counts
                                          r"exponent 0\.5 and 1 negative entries \(shape \(3,\)\)$"):
         Tensor([-1.0, 0.0, 2.0]) ** 0.5
     with pytest.raises(ValueError, match=r"^pow: 0 \*\* 0\.5 has no finite derivative \(2 zero "
-                                         r"entries, shape \(4,\)\)$"):
-        Tensor([0.0, 1.0, 0.0, 2.0]) ** 0.5
+                                         r"entries, shape \(3,\)\)$"):
+        Tensor([0.0, 0.0, 2.0]) ** 0.5
     with pytest.raises(ValueError, match=r"^pow: 0 \*\* -1\.0 has no finite derivative"):
         Tensor([0.0, 1.0]) ** -1
 
@@ -307,7 +307,7 @@ def test_concatenate_and_stack_default_to_the_first_axis_and_take_one_tensor():
     """concatenate/stack: default axis 0; tensors[0] (a single tensor has no tensors[1])."""
     a, b = Tensor(np.ones((2, 2))), Tensor(np.zeros((1, 2)))
     assert bp.concatenate([a, b]).shape == (3, 2)
-    assert bp.stack([a, a]).shape == (2, 2, 2)
+    assert bp.stack([a, a, a]).shape == (3, 2, 2)
     np.testing.assert_array_equal(bp.concatenate([b]).value, b.value)
     assert bp.stack([b]).shape == (1, 1, 2)
     assert bp.concatenate([Tensor([1.0]), Tensor([2.0, 3.0])]).value.tolist() == [1.0, 2.0, 3.0]
