@@ -71,7 +71,7 @@ def residual_block_jacobian(z, W, b, hidden: str = "tanh"):
     z = as_matrix(z, "z", rows=1)
     n = z.shape[1]
     W = as_matrix(W, "W", rows=n, cols=n)
-    b = np.asarray(b, dtype=np.float64)
+    b = as_float_array(b, "b")
     if b.shape != (n,):
         raise ValueError(f"b: expected shape ({n},), got shape {b.shape}")
     return np.eye(n) + W * get_activation(hidden).df(z[0])[None, :]
@@ -104,9 +104,9 @@ def residual_delta(delta_next, W_next, df_z):
     [[2.0, 1.5]]
     """
     if not (type(delta_next) is np.ndarray and delta_next.ndim == 2 and delta_next.dtype.kind == "f"):
-        delta_next = as_matrix(delta_next, "delta_next")
+        delta_next = as_matrix(delta_next, "delta_next", finite=False)   # NaN passes, as in eq-bp2
     if not (type(W_next) is np.ndarray and W_next.ndim == 2 and W_next.dtype.kind == "f"):
-        W_next = as_matrix(W_next, "W_next")
+        W_next = as_matrix(W_next, "W_next", finite=False)
     if W_next.shape != (delta_next.shape[1], delta_next.shape[1]):
         n = delta_next.shape[1]
         raise ValueError(f"W_next: a residual block needs square weights of shape ({n}, {n}) to match "
@@ -316,14 +316,16 @@ class ResidualMLP:
         lr = positive_number(lr, "lr")
         if not isinstance(grads, dict):
             raise TypeError(f"grads: expected the dict that gradients() returns, got {type(grads).__name__}")
+        checked = {}   # every array checked before any parameter changes; lists become arrays
         for name, params in (("W", self.weights), ("b", self.biases), ("gamma", self.gammas), ("beta", self.betas)):
-            given = grads.get(name, [])
-            if len(given) != len(params):  # checked in full before any parameter changes
+            given = grads.get(name, [])   # "gamma" and "beta" may be left out without normalisation
+            if len(given) != len(params):
                 raise ValueError(f"grads[{name!r}]: expected {len(params)} arrays, got {len(given)}")
-            for i, (p, g) in enumerate(zip(params, given)):
-                if as_float_array(g, f"grads[{name!r}][{i}]").shape != p.shape:
-                    raise ValueError(f"grads[{name!r}][{i}]: expected shape {p.shape}, got shape {np.shape(g)}")
-        self._step(grads, lr)
+            checked[name] = [as_float_array(g, f"grads[{name!r}][{i}]") for i, g in enumerate(given)]
+            for i, (p, g) in enumerate(zip(params, checked[name])):
+                if g.shape != p.shape:
+                    raise ValueError(f"grads[{name!r}][{i}]: expected shape {p.shape}, got shape {g.shape}")
+        self._step(checked, lr)
 
     def _step(self, grads, lr: float) -> None:
         # the unchecked step of train(), which may meet non-finite gradients and stops after the epoch
@@ -360,7 +362,11 @@ class ResidualMLP:
                     self._step(self.gradients(X[idx], Y[idx]), step)
                 if not all(np.isfinite(p).all() for p in self._params()):
                     break
-                costs[epoch] = self.loss(X, Y)
+                Z = self.forward_pass(X)[0][-1]
+                cost = cross_entropy_from_logits(Z, Y) if np.isfinite(Z).all() else np.nan
+                if not np.isfinite(cost):
+                    break                               # finite parameters, overflowing logits
+                costs[epoch] = cost
         return costs
 
     def __repr__(self) -> str:
