@@ -30,6 +30,20 @@ def test_correlate1d_backward_rejects_a_kernel_longer_than_the_input():
         bp.correlate1d_backward(np.ones(0), np.ones(3), np.ones(4))
 
 
+# ------------------------------------------------------------------ output size
+def test_conv_output_size_defaults_to_stride_one_and_names_its_arguments():
+    """conv.conv_output_size: stride 1 by default; the names "n", "k", "stride"; the check
+    k ≤ n + 2p (3·p) and its message."""
+    assert bp.conv_output_size(5, 3) == 3
+    for kwargs, name in [(dict(n=0, k=1), "n"), (dict(n=3, k=0), "k"),
+                         (dict(n=3, k=1, stride=0), "stride")]:
+        with pytest.raises(ValueError, match=rf"^{name}: must be an integer ≥ 1, got 0$"):
+            bp.conv_output_size(**kwargs)
+    with pytest.raises(ValueError, match=r"^k: kernel length 5 is larger than the padded input "
+                                         r"length 4 \(n = 2, padding 1\)$"):
+        bp.conv_output_size(2, 5, padding=1)
+
+
 # ------------------------------------------------------------------ conv2d and its gradients
 def test_conv2d_loops_has_stride_one_by_default():
     """conv.conv2d_loops: the default stride is 1, as for conv2d (stride: int = 2)."""
@@ -69,3 +83,21 @@ def test_im2col_names_its_arguments():
         bp.im2col(X, 0, 2)
     with pytest.raises(ValueError, match=r"^kw: must be an integer ≥ 1, got 0$"):
         bp.im2col(X, 2, 0)
+
+
+# ------------------------------------------------------------------ max-pooling
+def test_max_pool_names_its_arguments():
+    """conv._pool_args: the name "X" with "(m, C, H, W)", the name "size"."""
+    for pool in (bp.max_pool2d, bp.max_pool2d_loops):
+        with pytest.raises(ValueError, match=r"^X: expected a 4-D array of shape \(m, C, H, W\), "
+                                             r"got shape \(4, 4\)$"):
+            pool(np.zeros((4, 4)))
+        with pytest.raises(ValueError, match=r"^size: must be an integer ≥ 1, got 0$"):
+            pool(np.zeros((1, 1, 4, 4)), 0)
+
+
+def test_a_pooling_window_taller_than_the_image_is_rejected_even_if_it_fits_its_width():
+    """conv._pool_args: size > H or size > W (`and`, and W checked twice)."""
+    with pytest.raises(ValueError, match=r"^size: pooling window 3×3 is larger than the image of X "
+                                         r"with shape \(1, 1, 2, 5\)$"):
+        bp.max_pool2d(np.zeros((1, 1, 2, 5)), 3)

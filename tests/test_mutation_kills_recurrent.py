@@ -45,8 +45,8 @@ def test_recurrent_weights_and_sequences_of_the_wrong_shape_are_named(cell, rows
     with pytest.raises(ValueError, match=r"^X: expected at least one time step, shape \(m, T ≥ 1, "
                                          r"n_in\), got shape \(2, 0, 3\)$"):
         call(X[:, :0], h0, Wx, Wh, b)
-    with pytest.raises(ValueError, match=rf"^Wh: expected a 2-D array of shape \({rows}·n_h, n_h\), "
-                                         rf"got shape \({2 * rows},\)$"):
+    with pytest.raises(ValueError, match=rf"^Wh: expected a 2-D array of shape "
+                                         rf"\({rows}·n_h, n_h\), got shape \({2 * rows},\)$"):
         call(X, h0, Wx, Wh[:, 0], b)
     Wh[0, 0] = np.nan
     with pytest.raises(ValueError, match=rf"^Wh: contains NaN or infinite values "
@@ -76,8 +76,17 @@ def test_clip_by_norm_leaves_zero_and_tiny_gradients_unchanged():
     tiny = [np.array([1e-200, -1e-200]), np.array([[3e-320]])]
     with np.errstate(all="raise"):                             # underflow is never an error
         clipped, norm = bp.clip_by_norm(tiny, 1.0)
-    assert norm == pytest.approx(np.sqrt(2) * 1e-200)
+        mixed, mixed_norm = bp.clip_by_norm([np.array([1.0, 1e-200])], 2.0)
+    assert norm == pytest.approx(np.sqrt(2) * 1e-200) and mixed_norm == 1.0
     assert all(np.array_equal(c, g) for c, g in zip(clipped, tiny))
+    np.testing.assert_array_equal(mixed[0], [1.0, 1e-200])
+
+
+def test_clip_by_norm_of_no_entries_is_zero():
+    """recurrent.clip_by_norm: max(..., default=0.0) for a list without entries (default=None)."""
+    assert bp.clip_by_norm([], 1.0) == ([], 0.0)
+    clipped, norm = bp.clip_by_norm([np.zeros((0, 3))], 1.0)
+    assert norm == 0.0 and clipped[0].shape == (0, 3)
 
 
 def test_clip_by_norm_keeps_the_direction_of_a_huge_gradient():
