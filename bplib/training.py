@@ -219,17 +219,18 @@ def train(net, X, Y, lr: float, epochs: int, batch_size: int | None = None, seed
         history._record(0, start, 0, net, track, 0)
         seen = updates = 0
         for epoch in range(1, int(epochs) + 1):
+            failure = None
             try:
                 for idx in minibatches(m, batch_size, rng):
                     Xb, Yb = (X, Y) if batch_size == m else (X[idx], Y[idx])
                     _step(net, Xb, Yb, lr)
                     seen += len(idx)
                     updates += 1
-            except ValueError:
+            except ValueError as exc:
                 # inputs were checked up front: a ValueError here means the outputs stopped being
-                # finite in the middle of an epoch (the loss functions reject inf and NaN)
-                if _finite_parameters(net):
-                    raise
+                # finite in the middle of an epoch (the loss functions reject inf and NaN), with
+                # non-finite parameters or by overflow from finite ones; the cost reports it below
+                failure = exc
             cost = _safe_loss(net, X, Y)
             if not np.isfinite(cost) or cost > EXPLOSION_FACTOR * max(start, 1e-12):
                 history._record(epoch, cost, seen, net, {}, updates)
@@ -237,6 +238,8 @@ def train(net, X, Y, lr: float, epochs: int, batch_size: int | None = None, seed
                 raise TrainingDiverged(
                     f"training diverged at epoch {epoch} with learning rate lr={lr:g} ({size}): the cost "
                     f"went from {start:.4g} to {cost:.4g}; try a smaller lr", history)
+            if failure is not None:  # not expected: the failing batch makes the cost non-finite
+                raise failure
             history._record(epoch, cost, seen, net, track, updates)
     return history
 

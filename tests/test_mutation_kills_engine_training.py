@@ -332,3 +332,110 @@ def test_sum_and_no_bias_hints_have_a_one_percent_window_and_full_text():
     assert check(no_bias * 1.008) == ("Not yet: that leaves out the bias. Extend each input by a "
                                       "1, x̃ = (x, 1), so H has a row and a column for b as well.")
     assert check(no_bias * 1.012).startswith("Not yet: 43.37 is not 2/λ_max")
+
+
+# ------------------------------------------------------------------ train
+def test_train_shuffles_with_seed_zero_by_default():
+    """training.train: the default seed is 0."""
+    X, Y = bp.xor()
+    net = bp.MLP([2, 3, 1], seed=0)
+    default = bp.train(net.copy(), X, Y, lr=0.5, epochs=3, batch_size=1).loss
+    assert default == bp.train(net.copy(), X, Y, lr=0.5, epochs=3, batch_size=1, seed=0).loss
+    assert default != bp.train(net.copy(), X, Y, lr=0.5, epochs=3, batch_size=1, seed=1).loss
+
+
+def test_track_records_each_quantity_of_the_current_network_every_epoch():
+    """training.History._record / train: track values fn(net) of the network being trained,
+    stored under their names, before training and after every epoch."""
+    X, Y = bp.xor()
+    net = bp.MLP([2, 3, 1], seed=0)
+    track = {"cost": lambda n: n.loss(X, Y), "first weight": lambda n: n.weights[0][0, 0]}
+    history = bp.train(net, X, Y, lr=0.5, epochs=3, batch_size=2, track=track)
+    assert sorted(history.metrics) == ["cost", "first weight"]
+    assert history.metrics["cost"] == history.loss
+    assert history.metrics["first weight"][-1] == net.weights[0][0, 0]
+    assert all(type(v) is float for v in history.metrics["first weight"])
+    assert len(set(history.metrics["first weight"])) == 4
+
+
+def _growing_linear_neuron():
+    """A linear neuron whose error doubles in size each step (η = 3/λ_max): cost 1e-3 · 4^epoch."""
+    net = bp.MLP([1, 1], output="identity", loss="mse", seed=0)
+    X = np.ones((2, 1))
+    return net, X, net.forward(X) - np.sqrt(2e-3)
+
+
+def test_divergence_is_judged_relative_to_the_initial_cost():
+    """training.train: diverged once cost > 1e6 × start (not 1e6 / start, not 1e6 × max(start, 1)),
+    and the diverging epoch is recorded with its cost, examples seen and updates."""
+    net, X, Y = _growing_linear_neuron()
+    with pytest.raises(bp.TrainingDiverged, match=r"^training diverged at epoch 10 with learning "
+                                                  r"rate lr=1.5 \(full batch\): the cost went from "
+                                                  r"0.001 to 1049;"):
+        bp.train(net, X, Y, lr=1.5, epochs=12)
+    net, X, Y = _growing_linear_neuron()
+    with pytest.raises(bp.TrainingDiverged) as info:
+        bp.train(net, X, Y, lr=1.5, epochs=12)
+    history = info.value.history
+    assert history.epochs[-1] == 10 and history.loss[-1] == pytest.approx(1e-3 * 4 ** 10, rel=1e-9)
+    assert history.examples_seen[-1] == 20 and history.updates[-1] == 10
+
+
+def test_a_large_but_falling_cost_is_not_divergence():
+    """training.train: the threshold 1e6 × start (1e6 / start would flag costs above 50)."""
+    net = bp.MLP([1, 1], output="identity", loss="mse", seed=0)
+    X, Y = np.ones((2, 1)), np.full((2, 1), 200.0)
+    history = bp.train(net, X, Y, lr=0.1, epochs=2)
+    assert 1e3 < history.loss[-1] < history.loss[0]
+
+
+def test_overflow_in_the_middle_of_an_epoch_is_reported_as_divergence():
+    """training.train (bug fixed here: it re-raised the loss's "Y_hat: contains … inf" ValueError
+    when the parameters were still finite) and _safe_loss (NaN when the cost overflows)."""
+    net = bp.MLP([1, 1, 1], hidden="identity", output="identity", seed=0)
+    X, Y = np.array([[1.0], [2.0]]), np.array([[1.0], [0.0]])
+    with pytest.raises(bp.TrainingDiverged, match=r"^training diverged at epoch 1 .*\(batch size "
+                                                  r"1\): the cost went from 0.2586 to nan;"):
+        bp.train(net, X, Y, lr=1e200, epochs=3, batch_size=1, shuffle=False)
+    assert all(np.isfinite(W).all() for W in net.weights)
+    net = bp.MLP([1, 1, 1], hidden="identity", output="identity", seed=0)
+    with pytest.raises(bp.TrainingDiverged, match=r"to nan; try a smaller lr$"):   # full batch
+        bp.train(net, X, Y, lr=1e100, epochs=3)
+    assert all(np.isfinite(W).all() for W in net.weights)
+
+
+def test_a_bias_that_overflows_is_divergence_even_if_the_cost_stays_finite():
+    """training._finite_parameters: weights *and* biases finite (a sigmoid hides b = inf)."""
+    net = bp.MLP([1, 1], output="sigmoid", seed=0)
+    X, Y = np.zeros((2, 1)), np.full((2, 1), 1e10)
+    with pytest.raises(bp.TrainingDiverged, match=r"the cost went from 5e\+19 to nan"):
+        bp.train(net, X, Y, lr=1e300, epochs=2)
+    assert np.isfinite(net.weights[0]).all() and not np.isfinite(net.biases[0]).all()
+
+
+def test_minibatches_name_their_arguments():
+    """training.minibatches: the names m and batch_size."""
+    with pytest.raises(ValueError, match=r"^m: must be an integer ≥ 1, got 0$"):
+        bp.minibatches(0, 2, None)
+    with pytest.raises(ValueError, match=r"^batch_size: must be an integer ≥ 1, got 0$"):
+        bp.minibatches(3, 0, None)
+
+
+# ------------------------------------------------------------------ train_seeds and SeedTrials
+def test_seed_trials_within_is_per_run_and_strict():
+    """training.SeedTrials.within: one verdict per run (axis=(1, 2)), |a − y| < tol, default 0.1."""
+    trials = _trials([[0.5, 0.1]] * 3, [[[0.0], [0.75]], [[0.0], [0.95]], [[0.5], [1.0]]],
+                     [[0.0], [1.0]])
+    np.testing.assert_array_equal(trials.within(), [False, True, False])
+    np.testing.assert_array_equal(trials.within(0.25), [False, True, False])  # 0.25 away: not in
+    np.testing.assert_array_equal(trials.within(0.5), [True, True, False])
+
+
+def test_train_seeds_trains_the_seeded_networks_and_needs_a_seed():
+    """training.train_seeds: MLP(..., seed=s) for each s (not unseeded); "seeds" named."""
+    X, Y = bp.xor()
+    trials = bp.train_seeds(X, Y, [2, 2, 1], init="standard", lr=0.5, epochs=2, seeds=[3, 4])
+    start = [bp.MLP([2, 2, 1], init="standard", seed=s).loss(X, Y) for s in (3, 4)]
+    np.testing.assert_allclose(trials.costs[:, 0], start, rtol=1e-12)
+    with pytest.raises(ValueError, match=r"^seeds: need at least one seed$"):
+        bp.train_seeds(X, Y, [2, 2, 1], init="standard", lr=0.5, epochs=2, seeds=[])
