@@ -397,7 +397,7 @@ def test_transpose_takes_axes_as_arguments_or_as_one_sequence():
     """_transpose: one tuple or list of axes is unpacked (len(axes) == 1, axes[0])."""
     x = Tensor(np.arange(24.0).reshape(2, 3, 4))
     for y in (x.transpose((1, 2, 0)), x.transpose([1, 2, 0]), x.transpose(1, 2, 0),
-              x.transpose(-2, -1, 0)):
+              x.transpose(-2, -1, -3)):
         np.testing.assert_array_equal(y.value, np.transpose(x.value, (1, 2, 0)))
     x.transpose([2, 0, 1]).sum().backward()
     assert x.grad.shape == (2, 3, 4)
@@ -422,10 +422,12 @@ def test_transpose_vjp_needs_a_permutation():
 
 
 # ------------------------------------------------------------------ add
-def test_add_names_itself_when_shapes_do_not_broadcast():
-    """_add: "add" given to _broadcast_shape."""
-    with pytest.raises(ValueError, match=r"^add: shapes \(2, 3\) and \(3, 2\) do not broadcast"):
-        Tensor(np.ones((2, 3))) + np.ones((3, 2))
+@pytest.mark.parametrize("op", ["add", "mul"])
+def test_add_and_mul_name_themselves_when_shapes_do_not_broadcast(op):
+    """_add/_mul: "add"/"mul" given to _broadcast_shape."""
+    x = Tensor(np.ones((2, 3)))
+    with pytest.raises(ValueError, match=rf"^{op}: shapes \(2, 3\) and \(3, 2\) do not broadcast"):
+        x + np.ones((3, 2)) if op == "add" else x * np.ones((3, 2))
 
 
 def test_add_vjp_sums_an_upstream_gradient_of_a_larger_broadcast_shape():
@@ -443,3 +445,70 @@ def test_add_vjp_expects_the_broadcast_shape_of_both_inputs(x_shape, y_shape):
     with pytest.raises(ValueError, match=r"^g: expected the shape of the add output, \(2, 3\), got "
                                          r"shape \(3,\) \(nothing is broadcast\)$"):
         bp.add_vjp(np.ones(3), x_shape, y_shape)
+
+
+# ------------------------------------------------------------------ sum and the axis argument
+def test_sum_keeps_the_reduced_axis_when_asked():
+    """Tensor.sum: keepdims passed on (not None)."""
+    x = Tensor(np.arange(6.0).reshape(2, 3))
+    y = x.sum(axis=1, keepdims=True)
+    np.testing.assert_array_equal(y.value, [[3.0], [12.0]])
+    (y * np.array([[1.0], [2.0]])).sum().backward()
+    np.testing.assert_array_equal(x.grad, [[1.0, 1.0, 1.0], [2.0, 2.0, 2.0]])
+
+
+def test_sum_vjp_names_its_operation():
+    """sum_vjp: the op name in the upstream-gradient message."""
+    with pytest.raises(ValueError, match=r"^g: expected the shape of the sum output, \(2,\), got "
+                                         r"shape \(3,\) \(nothing is broadcast\)$"):
+        bp.sum_vjp(np.ones(3), (2, 3), (1,), False)
+
+
+def test_an_axis_must_be_an_int_and_not_repeated():
+    """_normalise_axis: a bool is not an axis (or vs and); the two messages."""
+    x = Tensor(np.ones((2, 3)))
+    what = r"^axis: expected an int, a tuple of ints or None, got "
+    with pytest.raises(TypeError, match=what + r"True$"):
+        x.sum(axis=True)
+    with pytest.raises(TypeError, match=what + r"1\.0$"):
+        x.max(axis=1.0)
+    with pytest.raises(ValueError, match=r"^axis: repeated axis in \(0, -2\)$"):
+        x.sum(axis=(0, -2))
+
+
+# ------------------------------------------------------------------ matmul
+def test_matmul_vjp_names_bad_factors_and_a_bad_upstream_gradient():
+    """matmul_vjp: the names "x", "y" and what they accept; 1-D refused for either (or vs and)."""
+    g = np.ones((2, 2))
+    with pytest.raises(TypeError, match=r"^x: expected a 2-D or 3-D array, got str$"):
+        bp.matmul_vjp(g, "x", np.ones((2, 2)))
+    with pytest.raises(TypeError, match=r"^y: expected a 2-D or 3-D array, got str$"):
+        bp.matmul_vjp(g, np.ones((2, 2)), "y")
+    for x, y in [(np.ones(3), np.ones((3, 2))), (np.ones((2, 3)), np.ones(3))]:
+        shapes = re.escape(f"{x.shape} and {y.shape}")
+        with pytest.raises(ValueError, match=rf"^x, y: expected 2-D or batched 3-D arrays, got "
+                                             rf"shapes {shapes}$"):
+            bp.matmul_vjp(g, x, y)
+    with pytest.raises(ValueError, match=r"^g: expected the shape of the matmul output, \(2, 2\), "
+                                         r"got shape \(3, 3\)"):
+        bp.matmul_vjp(np.ones((3, 3)), np.ones((2, 3)), np.ones((3, 2)))
+
+
+def test_matmul_names_the_factor_that_is_not_a_matrix_and_the_axes_that_differ():
+    """_matmul: "x"/"y" in the rank message; x's last axis (not its first or second-to-last)."""
+    x, v = Tensor(np.ones((2, 3))), Tensor(np.ones(3))
+    with pytest.raises(ValueError, match=r"^matmul: y must be 2-D \(m, k\) or batched 3-D"):
+        x @ v
+    with pytest.raises(ValueError, match=r"^matmul: x must be 2-D \(m, k\) or batched 3-D"):
+        v @ x
+    with pytest.raises(ValueError, match=r"^matmul: x has shape \(2, 3, 4\) and y has shape "
+                                         r"\(5, 2\): x's last axis \(4\) must equal y's "
+                                         r"second-to-last \(5\)$"):
+        Tensor(np.ones((2, 3, 4))) @ Tensor(np.ones((5, 2)))
+
+
+# ------------------------------------------------------------------ the backward pass
+def test_backpropagate_tensors_names_a_root_that_is_not_a_tensor():
+    """backpropagate_tensors: the message with the root's type."""
+    with pytest.raises(TypeError, match=r"^root: expected a Tensor, got ndarray$"):
+        bp.backpropagate_tensors(np.ones(2), np.ones(2))
