@@ -512,3 +512,23 @@ def test_backpropagate_tensors_names_a_root_that_is_not_a_tensor():
     """backpropagate_tensors: the message with the root's type."""
     with pytest.raises(TypeError, match=r"^root: expected a Tensor, got ndarray$"):
         bp.backpropagate_tensors(np.ones(2), np.ones(2))
+
+
+def test_gradients_are_float64_even_for_an_integer_seed():
+    """backpropagate_tensors: every grad is a float64 array (np.array(g, dtype=float64))."""
+    x = Tensor([1.0, 2.0])
+    y = x * x
+    bp.backpropagate_tensors(y, [1, 10])
+    assert y.grad.dtype == np.float64 and x.grad.dtype == np.float64
+    np.testing.assert_array_equal(y.grad, [1.0, 10.0])
+    np.testing.assert_array_equal(x.grad, [2.0, 40.0])
+
+
+def test_a_parent_whose_vjp_returns_none_gets_a_zero_gradient():
+    """backpropagate_tensors: a tensor that receives no VJP gets zeros of its shape (pop default)."""
+    x, y = Tensor([1.0, 2.0]), Tensor(np.ones((2, 2)))
+    first = Tensor.from_vjp(x.value.copy(), [x, y], lambda g: (g, None))
+    first.sum().backward()
+    np.testing.assert_array_equal(x.grad, [1.0, 1.0])
+    np.testing.assert_array_equal(y.grad, np.zeros((2, 2)))
+    assert y.grad.shape == (2, 2)
