@@ -532,3 +532,58 @@ def test_a_parent_whose_vjp_returns_none_gets_a_zero_gradient():
     np.testing.assert_array_equal(x.grad, [1.0, 1.0])
     np.testing.assert_array_equal(y.grad, np.zeros((2, 2)))
     assert y.grad.shape == (2, 2)
+
+
+def test_a_vjp_that_returns_the_wrong_shape_is_reported():
+    """backpropagate_tensors: the RuntimeError names the operation and both shapes."""
+    x = Tensor([1.0, 2.0])
+    y = Tensor.from_vjp(x.value, [x], lambda g: (np.ones(3),), op="bad")
+    with pytest.raises(RuntimeError, match=r"^bad: VJP returned shape \(3,\) for an input of "
+                                           r"shape \(2,\)$"):
+        y.sum().backward()
+
+
+def test_backward_from_a_one_entry_tensor_of_any_rank():
+    """Tensor.backward: the seed is ones of the output's own shape, here (1, 1)."""
+    x, w = Tensor([[1.0, 2.0]]), Tensor([[3.0], [4.0]])
+    c = x @ w
+    c.backward()
+    np.testing.assert_array_equal(c.grad, [[1.0]])
+    np.testing.assert_array_equal(w.grad, [[1.0], [2.0]])
+
+
+def test_backward_of_constants_only_explains_why_there_is_nothing_to_do():
+    """Tensor.backward: the message; _lift: numbers and arrays become constants."""
+    c = Tensor([1.0, 2.0], requires_grad=False)
+    y = (c * 2.0 + np.ones(2)).sum()
+    assert not y.requires_grad and y.parents == ()
+    with pytest.raises(ValueError, match=r"^backward: this Tensor does not depend on any Tensor with "
+                                         r"requires_grad=True \(built inside no_grad, or from "
+                                         r"constants only\)$"):
+        y.backward()
+
+
+def test_a_bool_operand_is_refused_as_ambiguous():
+    """_lift: the message for a bool operand."""
+    with pytest.raises(TypeError, match=r"^add: a bool operand is ambiguous; convert it to a number "
+                                        r"first$"):
+        Tensor([1.0]) + True
+
+
+# ------------------------------------------------------------------ unbroadcast
+def test_unbroadcast_sums_unit_axes_after_the_added_ones():
+    """unbroadcast: axis extra + i of g (not extra − i) for a unit axis of the input."""
+    g = np.arange(6.0).reshape(1, 2, 3)
+    np.testing.assert_array_equal(bp.unbroadcast(g, (2, 1)), [[3.0], [12.0]])
+
+
+def test_unbroadcast_names_bad_arguments():
+    """unbroadcast: both checks (or vs and) and their messages, the type names."""
+    with pytest.raises(TypeError, match=r"^g: expected an array, got str$"):
+        bp.unbroadcast("g", (2,))
+    with pytest.raises(TypeError, match=r"^shape: expected a tuple of ints, got int 3$"):
+        bp.unbroadcast(np.ones(3), 3)
+    for shape in [(2,), (1, 3)]:
+        with pytest.raises(ValueError, match=rf"^shape: {re.escape(str(shape))} does not broadcast "
+                                             rf"to the gradient's shape \(3,\)$"):
+            bp.unbroadcast(np.ones(3), shape)
