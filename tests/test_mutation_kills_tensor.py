@@ -587,3 +587,9 @@ def test_unbroadcast_names_bad_arguments():
         with pytest.raises(ValueError, match=rf"^shape: {re.escape(str(shape))} does not broadcast "
                                              rf"to the gradient's shape \(3,\)$"):
             bp.unbroadcast(np.ones(3), shape)
+
+
+def test_an_operation_result_starts_without_gradient_or_label():
+    """Tensor._node: grad None (not "") and label "" (not None) until set."""
+    y = Tensor([1.0, 2.0]) * 2.0
+    assert y.grad is None and y.label == "" and y.op == "mul"
