@@ -1,13 +1,20 @@
 """Summarise a mutmut run (called by tests/mutation/run.sh): counts per module and status,
 the survivors not listed as equivalent in tests/mutation/equivalent*.txt, and the kill rate of
-the mutants that were run (those outside the run's globs are "not checked" and not counted)."""
+the mutants that were run (those outside the run's globs are "not checked" and not counted).
+
+    summary.py WORK [SECONDS]                  one run's directory
+    summary.py --merge WORK1 WORK2 ...         several runs, oldest first: for each function, the
+                                               newest run that checked it decides all its mutants
+"""
 import collections
 import pathlib
 import re
 import sys
 
-work = pathlib.Path(sys.argv[1])
-seconds = int(sys.argv[2]) if len(sys.argv) > 2 else None
+if sys.argv[1] == "--merge":
+    works, seconds = [pathlib.Path(a) for a in sys.argv[2:]], None
+else:
+    works, seconds = [pathlib.Path(sys.argv[1])], int(sys.argv[2]) if len(sys.argv) > 2 else None
 here = pathlib.Path(__file__).resolve().parent
 equivalent = set()
 for eq_file in sorted(here.glob("equivalent*.txt")):  # equivalent.txt (core) and one file per Part V group
@@ -19,11 +26,18 @@ for eq_file in sorted(here.glob("equivalent*.txt")):  # equivalent.txt (core) an
 counts = collections.Counter()
 per_module = collections.defaultdict(collections.Counter)
 survivors = []
-for line in (work / "results.txt").read_text().splitlines():
-    m = re.match(r"\s*(\S+): (.+)$", line)
-    if not m:
-        continue
-    name, status = m.groups()
+results = {}  # function → {mutant: status}, the newest run that checked the function wins
+for work in works:
+    run = collections.defaultdict(dict)
+    for line in (work / "results.txt").read_text().splitlines():
+        m = re.match(r"\s*(\S+): (.+)$", line)
+        if m:
+            run[m.group(1).rsplit("__mutmut_", 1)[0]][m.group(1)] = m.group(2)
+    for function, mutants in run.items():
+        if function not in results or set(mutants.values()) != {"not checked"}:
+            results[function] = mutants
+
+for name, status in sorted((n, s) for mutants in results.values() for n, s in mutants.items()):
     if status == "survived" and name in equivalent:
         status = "equivalent"
     counts[status] += 1
