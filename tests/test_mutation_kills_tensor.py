@@ -593,3 +593,42 @@ def test_an_operation_result_starts_without_gradient_or_label():
     """Tensor._node: grad None (not "") and label "" (not None) until set."""
     y = Tensor([1.0, 2.0]) * 2.0
     assert y.grad is None and y.label == "" and y.op == "mul"
+
+
+# ------------------------------------------------------------------ the Tensor constructor
+def test_integer_and_bool_values_become_float64():
+    """_as_array: np.array(arr, dtype=float64) (policy: bool or integer arrays → float64)."""
+    for value in ([1, 2], np.array([True, False]), np.arange(3, dtype=np.int8)):
+        assert Tensor(value).value.dtype == np.float64
+    np.testing.assert_array_equal(Tensor([True, False]).value, [1.0, 0.0])
+
+
+def test_values_that_are_not_real_arrays_are_refused_naming_value():
+    """_as_array: what a value may be, in the messages for complex and ragged input."""
+    what = r"^value: expected a number, an array or a Tensor, got "
+    with pytest.raises(TypeError, match=what + r"dtype complex128$"):
+        Tensor([1j])
+    with pytest.raises(ValueError, match=what + r"a ragged sequence \(rows of different lengths\)$"):
+        Tensor([[1.0, 2.0], [3.0]])
+
+
+def test_a_text_upstream_gradient_is_refused_saying_what_shape_it_needs():
+    """_upstream: the description "an array of the tanh output's shape"."""
+    with pytest.raises(TypeError, match=r"^g: expected an array of the tanh output's shape, got str$"):
+        bp.elementwise_vjp("g", "tanh", np.ones(2))
+
+
+def test_a_tensor_made_from_a_tensor_is_an_independent_leaf():
+    """Tensor.__init__: the value of a Tensor argument is copied, not shared."""
+    t = Tensor([1.0, 2.0])
+    u = Tensor(t, requires_grad=False)
+    np.testing.assert_array_equal(u.value, [1.0, 2.0])
+    u.value[0] = 5.0
+    assert t.value[0] == 1.0
+    assert u.op == "" and u.parents == () and u.saved == () and not u.requires_grad
+
+
+def test_requires_grad_must_be_a_bool():
+    """Tensor.__init__: the message."""
+    with pytest.raises(TypeError, match=r"^requires_grad: expected True or False, got 1$"):
+        Tensor([1.0], requires_grad=1)
