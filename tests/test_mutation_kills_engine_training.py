@@ -4,7 +4,7 @@ other tests let survive (issue 13).
 Each test states a property a reader of the book relies on; the mutant it was written for is
 named in its docstring.  Run the mutation study with ``tests/mutation/run.sh``.
 """
-import math
+import types
 
 import numpy as np
 import pytest
@@ -282,7 +282,7 @@ def test_seed_trials_summary_counts_runs_out_of_k():
 # ------------------------------------------------------------------ the stability limit
 def test_largest_stable_lr_uses_the_largest_eigenvalue_in_float64():
     """training.largest_stable_lr / _linear_neuron_hessian: eigenvalue [-1] (not [1], which is the
-    same for one feature), computed in float64 for float32 data, and the name X."""
+    same for one feature), float32 data gives the float64 answer, and the name X."""
     X = np.array([[1.0, 0.0], [0.0, 2.0], [1.0, 1.0], [3.0, 1.0]])
     Xt = np.hstack([X, np.ones((4, 1))])
     eigenvalues = np.linalg.eigvalsh(Xt.T @ Xt / 4)
@@ -413,6 +413,29 @@ def test_a_bias_that_overflows_is_divergence_even_if_the_cost_stays_finite():
     assert np.isfinite(net.weights[0]).all() and not np.isfinite(net.biases[0]).all()
 
 
+def test_a_cost_of_exactly_a_million_times_the_start_is_not_yet_divergence():
+    """training.train: diverged when the cost *exceeds* 1e6 × start (> not >=); the error of this
+    linear neuron is multiplied by exactly −10 per step (η = 5.5, λ = 2), so the cost by 100."""
+    net = bp.MLP([1, 1], output="identity", loss="mse", seed=0)
+    net.weights[0][...], net.biases[0][...] = 0.5, 0.25
+    history = bp.train(net, np.ones((1, 1)), np.array([[0.71875]]), lr=5.5, epochs=3)
+    assert history.loss == [2.0 ** -11, 2.0 ** -11 * 1e2, 2.0 ** -11 * 1e4, 2.0 ** -11 * 1e6]
+
+
+def test_train_neither_raises_nor_warns_on_underflow_or_invalid_values_inside_errstate_raise():
+    """training.train: errstate(invalid="ignore", under="ignore") around the loop; tiny inputs
+    underflow to 0 silently, and a forward pass that overflows to inf − inf is divergence."""
+    net = bp.MLP([1, 2, 1], hidden="identity", output="identity", seed=0)
+    X = np.array([[1e-307], [2e-307]])
+    with np.errstate(all="raise"):
+        history = bp.train(net, X, np.array([[1.0], [0.0]]), lr=0.5, epochs=2)
+    assert len(history.loss) == 3
+    net = bp.MLP([1, 2, 1], hidden="tanh", output="identity", seed=0)
+    with np.errstate(all="raise"), pytest.raises(bp.TrainingDiverged, match=r"to nan; try a "):
+        bp.train(net, np.array([[1.0], [2.0]]), np.array([[1.0], [0.0]]), lr=1e200, epochs=2,
+                 batch_size=1)
+
+
 def test_minibatches_name_their_arguments():
     """training.minibatches: the names m and batch_size."""
     with pytest.raises(ValueError, match=r"^m: must be an integer ≥ 1, got 0$"):
@@ -439,3 +462,63 @@ def test_train_seeds_trains_the_seeded_networks_and_needs_a_seed():
     np.testing.assert_allclose(trials.costs[:, 0], start, rtol=1e-12)
     with pytest.raises(ValueError, match=r"^seeds: need at least one seed$"):
         bp.train_seeds(X, Y, [2, 2, 1], init="standard", lr=0.5, epochs=2, seeds=[])
+
+
+def test_train_seeds_builds_each_network_from_the_setting_and_records_it():
+    """training.train_seeds: hidden, output and loss passed to MLP; one seed is enough (nets[0]);
+    the SeedTrials fields init, epochs, loss, gradient norms before/after and the nets."""
+    X, Y = bp.xor()
+    trials = bp.train_seeds(X, Y, [2, 2, 1], init=0.5, lr=0.5, epochs=2, seeds=[3],
+                            hidden="tanh", output="identity")
+    net = trials.nets[0]
+    assert (net.hidden, net.output, net.loss_name) == ("tanh", "identity", "mse")
+    assert (trials.init, trials.epochs, trials.loss, trials.lr) == (0.5, 2, "mse", 0.5)
+    fresh = bp.MLP([2, 2, 1], hidden="tanh", output="identity", init=0.5, seed=3)
+    np.testing.assert_allclose(trials.start_gradient_norms, [bp.gradient_norm(fresh, X, Y)],
+                               rtol=1e-12)
+    np.testing.assert_allclose(trials.end_gradient_norms, [bp.gradient_norm(net, X, Y)], rtol=1e-12)
+    assert trials.end_gradient_norms[0] != trials.start_gradient_norms[0]
+    bce = bp.train_seeds(X, Y, [2, 2, 1], init=0.5, lr=0.5, epochs=2, seeds=[3],
+                         loss="binary_cross_entropy")
+    assert bce.nets[0].loss_name == "binary_cross_entropy" and bce.loss == "binary_cross_entropy"
+    start = bp.MLP([2, 2, 1], init=0.5, seed=3, loss="binary_cross_entropy").loss(X, Y)
+    assert bce.costs[0, 0] == pytest.approx(start, rel=1e-12)
+
+
+# ------------------------------------------------------------------ train_many
+def test_train_many_of_one_network_is_exactly_full_batch_train():
+    """training.train_many / _block_diagonal: nets[0] (not nets[1]), blocks[0].dtype (float32
+    networks stay float32 throughout), so one network gives train's result to the last bit."""
+    X, Y = bp.xor()
+    for dtype in ("float32", "float64"):
+        net = bp.MLP([2, 3, 1], seed=0, dtype=dtype)
+        alone = net.copy()
+        costs = bp.train_many([net], X, Y, lr=0.5, epochs=5)
+        history = bp.train(alone, X, Y, lr=0.5, epochs=5)
+        np.testing.assert_array_equal(costs[0], history.loss)
+        for p, q in zip(net.weights + net.biases, alone.weights + alone.biases):
+            np.testing.assert_array_equal(p, q)
+            assert p.dtype == dtype
+
+
+def test_train_many_rejects_what_it_cannot_split_and_names_it():
+    """training._check_same_architecture / train_many: the messages for a lone MLP, a non-MLP
+    entry (one with weights but no sizes too), a softmax output, an L2 penalty, and lr."""
+    X, Y = bp.xor()
+    net = bp.MLP([2, 2, 1], seed=0)
+    with pytest.raises(TypeError, match=r"^nets: expected a non-empty list of MLPs, got MLP$"):
+        bp.train_many(net, X, Y, 0.5, 2)
+    with pytest.raises(TypeError, match=r"^nets\[1\]: expected a bplib.MLP, got str$"):
+        bp.train_many([net, "net"], X, Y, 0.5, 2)
+    with pytest.raises(TypeError, match=r"^nets\[1\]: expected a bplib.MLP, got SimpleNamespace$"):
+        bp.train_many([net, types.SimpleNamespace(weights=net.weights)], X, Y, 0.5, 2)
+    softmax = bp.MLP([2, 2, 2], output="softmax", loss="mse", seed=0)
+    with pytest.raises(ValueError, match=r"^nets: train_many needs a loss that is a sum over "
+                                         r"output units \('mse', 'binary_cross_entropy'\) and an "
+                                         r"elementwise output, got loss='mse', output='softmax'$"):
+        bp.train_many([softmax], X, np.eye(2)[[0, 1, 1, 0]], 0.5, 2)
+    with pytest.raises(ValueError, match=r"^nets: train_many does not support an L2 penalty "
+                                         r"\(use l2=0\)$"):
+        bp.train_many([bp.MLP([2, 2, 1], l2=0.1, seed=0)], X, Y, 0.5, 2)
+    with pytest.raises(ValueError, match=r"^lr: must be a finite number > 0, got 0$"):
+        bp.train_many([net], X, Y, 0, 2)
