@@ -67,7 +67,10 @@ def _conv_args(X, W, b, stride, padding, need_b=True):
                              f"with shape {W.shape}, got shape {b.shape}")
     Hp, Wp = X.shape[2] + 2 * padding, X.shape[3] + 2 * padding
     kh, kw = W.shape[2:]
-    if kh > Hp or kw > Wp or kh < 1 or kw < 1:
+    if kh < 1 or kw < 1:
+        raise ValueError(f"W: expected a kernel of at least 1×1, got size ({kh}, {kw}) "
+                         f"(W of shape {W.shape})")
+    if kh > Hp or kw > Wp:
         raise ValueError(f"W: kernel of size ({kh}, {kw}) (W of shape {W.shape}) is larger than the padded "
                          f"input of size ({Hp}, {Wp}) (X of shape {X.shape}, padding {padding})")
     out = (X.shape[0], W.shape[0], (Hp - kh) // stride + 1, (Wp - kw) // stride + 1)

@@ -30,6 +30,58 @@ def test_correlate1d_backward_rejects_a_kernel_longer_than_the_input():
         bp.correlate1d_backward(np.ones(0), np.ones(3), np.ones(4))
 
 
+# ------------------------------------------------------------------ the checks of conv2d
+def _conv_message(X, W, b, **kwargs):
+    """The messages of conv2d and of conv2d_backward (dY of the right shape when there is one)."""
+    messages = []
+    for call in (lambda: bp.conv2d(X, W, b, **kwargs),
+                 lambda: bp.conv2d_backward(np.zeros((2, 4, 4, 4)), X, W, b, **kwargs)):
+        with pytest.raises(ValueError) as info:
+            call()
+        messages.append(str(info.value))
+    assert messages[0] == messages[1]
+    return messages[0]
+
+
+X_GOOD, W_GOOD, B_GOOD = np.zeros((2, 3, 6, 6)), np.zeros((4, 3, 3, 3)), np.zeros(4)
+
+
+def test_conv2d_states_the_expected_shape_of_each_argument_of_the_wrong_rank():
+    """conv._conv_args: the shapes "(m, C_in, H, W)", "(C_out, C_in, kh, kw)", "(C_out,)" in the
+    messages, and the name "stride"."""
+    assert _conv_message(X_GOOD[0], W_GOOD, B_GOOD) == (
+        "X: expected a 4-D array of shape (m, C_in, H, W), got shape (3, 6, 6)")
+    assert _conv_message(X_GOOD, W_GOOD[0], B_GOOD) == (
+        "W: expected a 4-D array of shape (C_out, C_in, kh, kw), got shape (3, 3, 3)")
+    assert _conv_message(X_GOOD, W_GOOD, B_GOOD[:, None]) == (
+        "b: expected a 1-D array of shape (4,), got shape (4, 1)")
+    assert _conv_message(X_GOOD, W_GOOD, B_GOOD, stride=0) == (
+        "stride: must be an integer ≥ 1, got 0")
+
+
+def test_conv2d_channel_mismatch_message_counts_channels():
+    """conv._conv_args: C_in is axis 1 of X and of W, not axis 2."""
+    assert _conv_message(X_GOOD, np.zeros((4, 2, 3, 3)), B_GOOD) == (
+        "W: expected C_in = 3 input channels to match X of shape (2, 3, 6, 6), "
+        "got W of shape (4, 2, 3, 3) (C_in = 2)")
+
+
+@pytest.mark.parametrize("kh, kw", [(0, 2), (2, 0)])
+def test_conv2d_rejects_an_empty_kernel(kh, kw):
+    """conv._conv_args: kh < 1 or kw < 1 (`and`); an empty kernel is not called "larger"."""
+    assert _conv_message(X_GOOD, np.zeros((4, 3, kh, kw)), B_GOOD) == (
+        f"W: expected a kernel of at least 1×1, got size ({kh}, {kw}) "
+        f"(W of shape (4, 3, {kh}, {kw}))")
+
+
+@pytest.mark.parametrize("kh, kw", [(7, 2), (2, 7)])
+def test_conv2d_rejects_a_kernel_larger_than_the_input_in_one_direction(kh, kw):
+    """conv._conv_args: kh > H_p or kw > W_p (`and`)."""
+    assert _conv_message(X_GOOD, np.zeros((4, 3, kh, kw)), B_GOOD) == (
+        f"W: kernel of size ({kh}, {kw}) (W of shape (4, 3, {kh}, {kw})) is larger than the padded "
+        f"input of size (6, 6) (X of shape (2, 3, 6, 6), padding 0)")
+
+
 # ------------------------------------------------------------------ output size
 def test_conv_output_size_defaults_to_stride_one_and_names_its_arguments():
     """conv.conv_output_size: stride 1 by default; the names "n", "k", "stride"; the check
