@@ -112,6 +112,66 @@ def test_residual_delta_names_arguments_of_the_wrong_rank():
 
 
 # ------------------------------------------------------------------ ResidualMLP
+def test_residual_mlp_names_bad_constructor_arguments():
+    """residual.ResidualMLP.__init__: the names "n_in", "width", "n_out", "eps", "hidden" (passed
+    on to MLP) and the message for a one-unit softmax."""
+    cases = [((0, 4, 1, 2), {}, r"^n_in: must be an integer ≥ 1, got 0$"),
+             ((3, 0, 1, 2), {}, r"^width: must be an integer ≥ 1, got 0$"),
+             ((3, 4, 1, 0), {}, r"^n_out: must be an integer ≥ 1, got 0$"),
+             ((3, 4, 1, 1), {}, r"^n_out: a softmax output needs at least 2 units, got 1$"),
+             ((3, 4, 1, 2), {"eps": 0.0}, r"^eps: must be a finite number > 0, got 0.0$"),
+             ((3, 4, 1, 2), {"hidden": "softmax"}, r"^hidden: unknown activation 'softmax'")]
+    for args, kwargs, message in cases:
+        with pytest.raises(ValueError, match=message):
+            bp.ResidualMLP(*args, **kwargs)
+
+
+def test_residual_mlp_defaults_and_initial_weights():
+    """residual.ResidualMLP.__init__: skip=True, seed=0, eps=1e-5 by default; the weights are those
+    of MLP(sizes, init=init, seed=seed) (init passed on)."""
+    X, Y = _data(m=5)
+    default = bp.ResidualMLP(3, 4, 2, 2, norm="batch")
+    given = bp.ResidualMLP(3, 4, 2, 2, hidden="sigmoid", skip=True, norm="batch", init="xavier", seed=0, eps=1e-5)
+    np.testing.assert_array_equal(default.flat_gradients(X, Y), given.flat_gradients(X, Y))
+    net = bp.ResidualMLP(3, 4, 2, 2, init="he", seed=3)
+    mlp = bp.MLP([3, 4, 4, 4, 2], init="he", seed=3)
+    for W, W_mlp in zip(net.weights, mlp.weights):
+        np.testing.assert_array_equal(W, W_mlp)
+
+
+def test_residual_mlp_names_X_and_Y_of_the_wrong_width():
+    """residual.ResidualMLP._check_X/_check_Y: the names "X", "Y" and cols=n_out for Y."""
+    X, Y = _data(m=5)
+    net = bp.ResidualMLP(3, 4, 1, 2)
+    with pytest.raises(ValueError, match=r"^X: expected 3 columns, shape \(m, 3\), got shape \(5, 2\)$"):
+        net.forward(X[:, :2])
+    for method in (net.loss, net.gradients, lambda X, Y: net.train(X, Y, 0.1, 1)):
+        with pytest.raises(ValueError, match=r"^Y: expected 2 columns, shape \(m, 2\), got shape \(5, 3\)$"):
+            method(X, np.ones((5, 3)) / 3)
+
+
+@pytest.mark.parametrize("norm", [None, "batch", "layer"])
+def test_residual_mlp_forward_pass_returns_the_normalised_pre_activations(norm):
+    """residual.ResidualMLP.forward_pass: Ns holds N(Z^l) (Ns.append(N)), and A^l = f(N(Z^l))."""
+    X, _ = _data(m=5)
+    net = bp.ResidualMLP(3, 4, 2, 2, hidden="tanh", norm=norm, seed=0)
+    Zs, Ns, As = net.forward_pass(X)
+    assert len(Ns) == 3
+    for l, N in enumerate(Ns):
+        expected = {None: lambda Z: Z, "batch": lambda Z: bp.batch_norm(Z, net.gammas[l], net.betas[l]),
+                    "layer": lambda Z: bp.layer_norm(Z, net.gammas[l], net.betas[l])}[norm](Zs[l])
+        np.testing.assert_allclose(N, expected, rtol=1e-14, atol=1e-15)
+        np.testing.assert_array_equal(As[l + 1], np.tanh(N))
+
+
+def test_residual_mlp_set_params_names_a_vector_of_the_wrong_length():
+    """residual.ResidualMLP.set_params: the message with both shapes."""
+    net = bp.ResidualMLP(3, 4, 1, 2)
+    n = net.get_params().size
+    with pytest.raises(ValueError, match=rf"^theta: expected shape \({n},\), got \(3,\)$"):
+        net.set_params(np.zeros(3))
+
+
 def test_residual_mlp_predict_is_the_argmax_of_forward():
     """residual.ResidualMLP.predict: argmax over each row of the logits (axis=1, Zs[-1])."""
     X, _ = _data(m=30, n_in=3, n_out=4)
@@ -224,6 +284,27 @@ def test_attention_weights_names_arrays_of_the_wrong_rank():
         bp.attention_weights(np.ones((2, 3)), np.ones((1, 2, 3)))
     with pytest.raises(ValueError, match=r"^K: expected a 3-D array of shape \(m, T_k, d\), got shape \(2, 3\)"):
         bp.attention_weights(np.ones((1, 2, 3)), np.ones((2, 3)))
+
+
+def test_attention_and_its_backward_name_arrays_of_the_wrong_rank():
+    """attention._check_qkv, attention_backward: the shapes (m, T_q, d), (m, T_k, d),
+    (m, T_k, d_v), (m, T_q, d_v) and the name "dO" in the rank messages."""
+    Q, K, V = np.ones((1, 2, 3)), np.ones((1, 4, 3)), np.ones((1, 4, 5))
+    wants = {"Q": r"\(m, T_q, d\)", "K": r"\(m, T_k, d\)", "V": r"\(m, T_k, d_v\)"}
+    for name, want in wants.items():
+        args = {"Q": Q, "K": K, "V": V, name: np.ones((2, 3))}
+        for fn in (bp.attention, lambda **a: bp.attention_backward(np.ones((1, 2, 5)), **a)):
+            with pytest.raises(ValueError, match=rf"^{name}: expected a 3-D array of shape {want}, got shape \(2, 3\)"):
+                fn(**args)
+    with pytest.raises(ValueError, match=r"^dO: expected a 3-D array of shape \(m, T_q, d_v\), got shape \(2, 5\)"):
+        bp.attention_backward(np.ones((2, 5)), Q, K, V)
+
+
+def test_attention_names_a_mask_that_is_not_an_array():
+    """attention._check_mask: the description "a bool array of shape (T_q, T_k)" for text."""
+    Q, K, V = np.ones((1, 2, 3)), np.ones((1, 4, 3)), np.ones((1, 4, 5))
+    with pytest.raises(TypeError, match=r"^mask: expected a bool array of shape \(2, 4\), got str$"):
+        bp.attention(Q, K, V, mask="causal")
 
 
 def test_attention_weights_take_a_mask_of_shape_T_q_by_T_k():
