@@ -514,7 +514,7 @@ def test_backpropagate_tensors_names_a_root_that_is_not_a_tensor():
         bp.backpropagate_tensors(np.ones(2), np.ones(2))
 
 
-def test_gradients_are_float64_even_for_an_integer_seed():
+def test_gradients_are_float64_even_for_an_integer_seed_or_vjp():
     """backpropagate_tensors: every grad is a float64 array (np.array(g, dtype=float64))."""
     x = Tensor([1.0, 2.0])
     y = x * x
@@ -522,6 +522,10 @@ def test_gradients_are_float64_even_for_an_integer_seed():
     assert y.grad.dtype == np.float64 and x.grad.dtype == np.float64
     np.testing.assert_array_equal(y.grad, [1.0, 10.0])
     np.testing.assert_array_equal(x.grad, [2.0, 40.0])
+    total = Tensor.from_vjp(x.value.sum(), [x], lambda g: (np.ones(2, dtype=int),), op="total")
+    total.backward()                                   # a VJP written in integers
+    assert x.grad.dtype == np.float64
+    np.testing.assert_array_equal(x.grad, [1.0, 1.0])
 
 
 def test_a_parent_whose_vjp_returns_none_gets_a_zero_gradient():
