@@ -614,3 +614,23 @@ def test_log_softmax_passes_nan_and_minus_inf_through():
     (a masked class) gets log-probability −inf and the others are unaffected."""
     assert np.isnan(bp.log_softmax(np.array([[np.nan, 0.0]]))).all()
     np.testing.assert_array_equal(bp.log_softmax(np.array([[-np.inf, 0.0]])), [[-np.inf, 0.0]])
+
+
+def test_relative_error_names_its_arguments_also_inside_nested_sequences():
+    """gradcheck.relative_error / _flatten: the names "a" and "b", passed down into nested
+    sequences such as the (dWs, dbs) pair (mutants: None, misspelt, upper-cased)."""
+    with pytest.raises(TypeError, match=r"^a: expected a numeric array, got str$"):
+        bp.relative_error("x", [1.0])
+    with pytest.raises(TypeError, match=r"^b: expected a numeric array, got str$"):
+        bp.relative_error([1.0], "x")
+    with pytest.raises(TypeError, match=r"^a: expected a numeric array, got str$"):
+        bp.relative_error([[np.zeros(2)], ["x"]], [[np.zeros(2)], [np.zeros(1)]])
+
+
+def test_relative_error_of_no_entries_is_zero():
+    """gradcheck.relative_error / _flatten: two empty gradients agree, whether given as arrays
+    or as empty lists (mutants: max(initial=None), which fails on no entries; an empty list
+    flattened to one entry, to None, or concatenated)."""
+    assert bp.relative_error(np.zeros(0), np.zeros(0)) == 0.0
+    assert bp.relative_error([], np.zeros(0)) == 0.0
+    assert bp.relative_error(([], []), ([], [])) == 0.0
