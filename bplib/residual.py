@@ -321,7 +321,8 @@ class ResidualMLP:
             given = grads.get(name, [])   # "gamma" and "beta" may be left out without normalisation
             if len(given) != len(params):
                 raise ValueError(f"grads[{name!r}]: expected {len(params)} arrays, got {len(given)}")
-            checked[name] = [as_float_array(g, f"grads[{name!r}][{i}]") for i, g in enumerate(given)]
+            checked[name] = [as_float_array(g, f"grads[{name!r}][{i}]")
+                             for i, g in enumerate(given)]
             for i, (p, g) in enumerate(zip(params, checked[name])):
                 if g.shape != p.shape:
                     raise ValueError(f"grads[{name!r}][{i}]: expected shape {p.shape}, got shape {g.shape}")

@@ -43,11 +43,14 @@ def test_norm_keeps_float32_and_treats_integer_gamma_beta_as_float64(fn):
 
 @pytest.mark.parametrize("fn", NORM_FORWARD)
 def test_norm_names_bad_gamma_beta_and_eps(fn):
-    """normalisation._vector: the description of gamma and the NaN message; _check: the name "eps"."""
+    """normalisation._vector: the description of gamma and the NaN message; _check: the name
+    "eps"."""
     X = _X()
-    with pytest.raises(TypeError, match=r"^gamma: expected a 1-D numeric array of shape \(3,\), got str$"):
+    with pytest.raises(TypeError,
+                       match=r"^gamma: expected a 1-D numeric array of shape \(3,\), got str$"):
         fn(X, "abc", np.zeros(3))
-    with pytest.raises(ValueError, match=r"^beta: contains NaN or infinite values \(shape \(3,\)\)$"):
+    with pytest.raises(ValueError,
+                       match=r"^beta: contains NaN or infinite values \(shape \(3,\)\)$"):
         fn(X, np.ones(3), np.array([0.0, np.nan, 0.0]))
     with pytest.raises(ValueError, match=r"^eps: must be a finite number > 0, got 0$"):
         fn(X, np.ones(3), np.zeros(3), eps=0)
@@ -56,7 +59,8 @@ def test_norm_names_bad_gamma_beta_and_eps(fn):
 def test_norm_backward_rejects_what_its_forward_rejects():
     """normalisation.batch_norm_backward_graph, layer_norm_backward: axis=0/1 passed to _check
     (axis=None or 2 skipped the one-row / one-column check)."""
-    with pytest.raises(ValueError, match=r"^X: batch normalisation needs a batch of at least 2 rows"):
+    with pytest.raises(ValueError,
+                       match=r"^X: batch normalisation needs a batch of at least 2 rows"):
         bp.batch_norm_backward_graph(np.ones((1, 3)), np.ones((1, 3)), np.ones(3), np.zeros(3))
     with pytest.raises(ValueError, match=r"^X: layer normalisation needs at least 2 columns"):
         bp.layer_norm_backward(np.ones((3, 1)), np.ones((3, 1)), np.ones(1), np.zeros(1))
@@ -67,12 +71,14 @@ def test_residual_block_jacobian_checks_W_and_b():
     """residual.residual_block_jacobian: cols=n for W (a column W broadcast to n × n); b through
     as_float_array (text, None: TypeError naming b)."""
     z = np.zeros((1, 2))
-    with pytest.raises(ValueError, match=r"^W: expected 2 columns, shape \(m, 2\), got shape \(2, 1\)$"):
+    with pytest.raises(ValueError,
+                       match=r"^W: expected 2 columns, shape \(m, 2\), got shape \(2, 1\)$"):
         bp.residual_block_jacobian(z, np.ones((2, 1)), np.zeros(2))
     for b, kind in [("ab", "str"), (None, "NoneType")]:
         with pytest.raises(TypeError, match=rf"^b: expected a numeric array, got {kind}$"):
             bp.residual_block_jacobian(z, np.eye(2), b)
-    np.testing.assert_array_equal(bp.residual_block_jacobian(z, np.eye(2), [0, 0], "identity"), 2 * np.eye(2))
+    J = bp.residual_block_jacobian(z, np.eye(2), [0, 0], "identity")
+    np.testing.assert_array_equal(J, 2 * np.eye(2))
 
 
 def test_residual_delta_accepts_lists_and_passes_nan_through_like_eq_bp2():
@@ -104,7 +110,9 @@ def test_residual_delta_converts_integer_arrays_to_float64():
 def test_residual_delta_names_arguments_of_the_wrong_rank():
     """residual.residual_delta: ndim == 2 in the fast paths (3 let a 3-D delta_next and a 1-D
     W_next through to a misleading message); the name "W_next"."""
-    with pytest.raises(ValueError, match=r"^delta_next: expected a 2-D array of shape \(m, n\), got shape \(2, 3, 3\)"):
+    with pytest.raises(ValueError,
+                       match=r"^delta_next: expected a 2-D array of shape \(m, n\), "
+                             r"got shape \(2, 3, 3\)"):
         bp.residual_delta(np.ones((2, 3, 3)), np.eye(2), np.ones((2, 3)))
     for W in (np.ones(3), [1.0, 2.0, 3.0], np.ones((3, 3, 3)), "W"):
         with pytest.raises((ValueError, TypeError), match=r"^W_next: expected a 2-D "):
@@ -131,7 +139,8 @@ def test_residual_mlp_defaults_and_initial_weights():
     of MLP(sizes, init=init, seed=seed) (init passed on)."""
     X, Y = _data(m=5)
     default = bp.ResidualMLP(3, 4, 2, 2, norm="batch")
-    given = bp.ResidualMLP(3, 4, 2, 2, hidden="sigmoid", skip=True, norm="batch", init="xavier", seed=0, eps=1e-5)
+    given = bp.ResidualMLP(3, 4, 2, 2, hidden="sigmoid", skip=True, norm="batch", init="xavier",
+                           seed=0, eps=1e-5)
     np.testing.assert_array_equal(default.flat_gradients(X, Y), given.flat_gradients(X, Y))
     net = bp.ResidualMLP(3, 4, 2, 2, init="he", seed=3)
     mlp = bp.MLP([3, 4, 4, 4, 2], init="he", seed=3)
@@ -143,10 +152,12 @@ def test_residual_mlp_names_X_and_Y_of_the_wrong_width():
     """residual.ResidualMLP._check_X/_check_Y: the names "X", "Y" and cols=n_out for Y."""
     X, Y = _data(m=5)
     net = bp.ResidualMLP(3, 4, 1, 2)
-    with pytest.raises(ValueError, match=r"^X: expected 3 columns, shape \(m, 3\), got shape \(5, 2\)$"):
+    with pytest.raises(ValueError,
+                       match=r"^X: expected 3 columns, shape \(m, 3\), got shape \(5, 2\)$"):
         net.forward(X[:, :2])
     for method in (net.loss, net.gradients, lambda X, Y: net.train(X, Y, 0.1, 1)):
-        with pytest.raises(ValueError, match=r"^Y: expected 2 columns, shape \(m, 2\), got shape \(5, 3\)$"):
+        with pytest.raises(ValueError,
+                           match=r"^Y: expected 2 columns, shape \(m, 2\), got shape \(5, 3\)$"):
             method(X, np.ones((5, 3)) / 3)
 
 
@@ -158,8 +169,11 @@ def test_residual_mlp_forward_pass_returns_the_normalised_pre_activations(norm):
     Zs, Ns, As = net.forward_pass(X)
     assert len(Ns) == 3
     for l, N in enumerate(Ns):
-        expected = {None: lambda Z: Z, "batch": lambda Z: bp.batch_norm(Z, net.gammas[l], net.betas[l]),
-                    "layer": lambda Z: bp.layer_norm(Z, net.gammas[l], net.betas[l])}[norm](Zs[l])
+        if norm is None:
+            expected = Zs[l]
+        else:
+            fn = bp.batch_norm if norm == "batch" else bp.layer_norm
+            expected = fn(Zs[l], net.gammas[l], net.betas[l])
         np.testing.assert_allclose(N, expected, rtol=1e-14, atol=1e-15)
         np.testing.assert_array_equal(As[l + 1], np.tanh(N))
 
@@ -189,10 +203,12 @@ def test_residual_mlp_update_names_what_is_wrong_and_accepts_the_plain_dict():
     X, Y = _data()
     net = bp.ResidualMLP(3, 4, 1, 2, seed=0)
     g = net.gradients(X, Y)
-    with pytest.raises(TypeError, match=r"^grads: expected the dict that gradients\(\) returns, got list$"):
+    with pytest.raises(TypeError,
+                       match=r"^grads: expected the dict that gradients\(\) returns, got list$"):
         net.update([g["W"], g["b"]], 0.1)
     bad = dict(g, W=[g["W"][0].T, *g["W"][1:]])
-    with pytest.raises(ValueError, match=r"^grads\['W'\]\[0\]: expected shape \(4, 3\), got shape \(3, 4\)$"):
+    with pytest.raises(ValueError,
+                       match=r"^grads\['W'\]\[0\]: expected shape \(4, 3\), got shape \(3, 4\)$"):
         net.update(bad, 0.1)
     before = net.get_params()
     net.update({"W": g["W"], "b": [b.tolist() for b in g["b"]]}, 0.1)
@@ -236,7 +252,8 @@ def test_residual_mlp_train_defaults_and_seed():
     X, Y = _data(m=40)
     net = bp.ResidualMLP(3, 4, 1, 2, seed=0)
     default = net.copy().train(X, Y, 0.5, 2)
-    np.testing.assert_array_equal(default, net.copy().train(X, Y, 0.5, 2, batch_size=32, seed=0, decay=True))
+    given = net.copy().train(X, Y, 0.5, 2, batch_size=32, seed=0, decay=True)
+    np.testing.assert_array_equal(default, given)
     assert not np.array_equal(default, net.copy().train(X, Y, 0.5, 2, seed=1))
 
 
@@ -280,9 +297,13 @@ def test_residual_mlp_train_ignores_underflow():
 # ------------------------------------------------------------------ attention
 def test_attention_weights_names_arrays_of_the_wrong_rank():
     """attention.attention_weights: the names "Q", "K" and their shapes in the first checks."""
-    with pytest.raises(ValueError, match=r"^Q: expected a 3-D array of shape \(m, T_q, d\), got shape \(2, 3\)"):
+    with pytest.raises(ValueError,
+                       match=r"^Q: expected a 3-D array of shape \(m, T_q, d\), got shape "
+                             r"\(2, 3\)"):
         bp.attention_weights(np.ones((2, 3)), np.ones((1, 2, 3)))
-    with pytest.raises(ValueError, match=r"^K: expected a 3-D array of shape \(m, T_k, d\), got shape \(2, 3\)"):
+    with pytest.raises(ValueError,
+                       match=r"^K: expected a 3-D array of shape \(m, T_k, d\), got shape "
+                             r"\(2, 3\)"):
         bp.attention_weights(np.ones((1, 2, 3)), np.ones((2, 3)))
 
 
@@ -294,16 +315,21 @@ def test_attention_and_its_backward_name_arrays_of_the_wrong_rank():
     for name, want in wants.items():
         args = {"Q": Q, "K": K, "V": V, name: np.ones((2, 3))}
         for fn in (bp.attention, lambda **a: bp.attention_backward(np.ones((1, 2, 5)), **a)):
-            with pytest.raises(ValueError, match=rf"^{name}: expected a 3-D array of shape {want}, got shape \(2, 3\)"):
+            with pytest.raises(ValueError,
+                               match=rf"^{name}: expected a 3-D array of shape {want}, "
+                                     r"got shape \(2, 3\)"):
                 fn(**args)
-    with pytest.raises(ValueError, match=r"^dO: expected a 3-D array of shape \(m, T_q, d_v\), got shape \(2, 5\)"):
+    with pytest.raises(ValueError,
+                       match=r"^dO: expected a 3-D array of shape \(m, T_q, d_v\), "
+                             r"got shape \(2, 5\)"):
         bp.attention_backward(np.ones((2, 5)), Q, K, V)
 
 
 def test_attention_names_a_mask_that_is_not_an_array():
     """attention._check_mask: the description "a bool array of shape (T_q, T_k)" for text."""
     Q, K, V = np.ones((1, 2, 3)), np.ones((1, 4, 3)), np.ones((1, 4, 5))
-    with pytest.raises(TypeError, match=r"^mask: expected a bool array of shape \(2, 4\), got str$"):
+    with pytest.raises(TypeError,
+                       match=r"^mask: expected a bool array of shape \(2, 4\), got str$"):
         bp.attention(Q, K, V, mask="causal")
 
 
@@ -347,7 +373,7 @@ def test_softmax_saturation_jacobian_norm_of_two_keys():
     np.testing.assert_allclose(one["jacobian_norm"], 2 * p * (1 - p), rtol=1e-12)
     many = bp.softmax_saturation([1, 16, 256], n_keys=2, samples=300, scale=False)
     p, jac = many["max_weight"], many["jacobian_norm"]
-    assert (1 - p <= jac).all() and (jac <= 2 * p * (1 - p)).all()   # 2p(1 − p) is concave on [½, 1]
+    assert (1 - p <= jac).all() and (jac <= 2 * p * (1 - p)).all()   # 2p(1 − p): concave on [½, 1]
     single = bp.softmax_saturation([4], n_keys=1, samples=5)
     assert single["max_weight"][0] == 1.0 and single["jacobian_norm"][0] == 0.0
 
