@@ -82,6 +82,22 @@ def test_conv2d_rejects_a_kernel_larger_than_the_input_in_one_direction(kh, kw):
         f"input of size (6, 6) (X of shape (2, 3, 6, 6), padding 0)")
 
 
+def test_gradients_state_the_shape_dY_must_have():
+    """conv._check_dY: a dY of the wrong rank is told the forward output's shape."""
+    for grad in (bp.conv2d_input_grad, bp.conv2d_input_grad_flipped, bp.conv2d_kernel_grad):
+        with pytest.raises(ValueError, match=r"^dY: expected a 4-D array of shape \(2, 4, 4, 4\), "
+                                             r"got shape \(2, 4, 4\)$"):
+            grad(np.zeros((2, 4, 4)), X_GOOD, W_GOOD)
+
+
+@pytest.mark.parametrize("pool", [bp.max_pool2d, bp.max_pool2d_loops])
+def test_images_without_channels_are_an_empty_batch(pool):
+    """conv._nonempty: zero channels (axis 1, not axis 2) is an empty batch."""
+    with pytest.raises(ValueError, match=r"^X: empty batch, expected at least one image with at "
+                                         r"least one channel, got shape \(1, 0, 4, 4\)$"):
+        pool(np.zeros((1, 0, 4, 4)))
+
+
 # ------------------------------------------------------------------ output size
 def test_conv_output_size_defaults_to_stride_one_and_names_its_arguments():
     """conv.conv_output_size: stride 1 by default; the names "n", "k", "stride"; the check
