@@ -1,4 +1,4 @@
-"""Tests written for mutants of bplib.recurrent (chapter 13) that the other tests let survive (issue 13).
+"""Tests for mutants of bplib.recurrent (chapter 13) that the other tests let survive (issue 13).
 
 Each test states a property a reader of the book relies on; the mutant it was written for is
 named in its docstring.  Run the mutation study with ``tests/mutation/run.sh``.
@@ -16,6 +16,11 @@ def _rnn(m=2, T=4, n_in=3, n_h=2, seed=0):
     return X, h0, Wx, Wh, rng.normal(size=n_h)
 
 
+def _cell(cell):
+    """rnn, or lstm with c0 = h0, called as (X, h0, Wx, Wh, b)."""
+    return bp.rnn if cell == "rnn" else (lambda X, h0, Wx, Wh, b: bp.lstm(X, h0, h0, Wx, Wh, b))
+
+
 def _shape_pattern(shape):
     return r"\(" + ", ".join(map(str, shape)) + r"\)"
 
@@ -26,7 +31,7 @@ def test_text_and_none_are_type_errors_naming_the_argument(cell):
     """recurrent._array / _check: "a numeric array" in the message; Wh as text or None is a
     TypeError (it was a ValueError about its shape ())."""
     X, h0, Wx, Wh, b = _rnn()
-    call = bp.rnn if cell == "rnn" else (lambda X, h0, Wx, Wh, b: bp.lstm(X, h0, h0, Wx, Wh, b))
+    call = _cell(cell)
     if cell == "lstm":
         Wx, Wh, b = np.tile(Wx, (4, 1)), np.tile(Wh, (4, 1)), np.tile(b, 4)
     with pytest.raises(TypeError, match=r"^X: expected a numeric array, got str$"):
@@ -41,7 +46,7 @@ def test_recurrent_weights_and_sequences_of_the_wrong_shape_are_named(cell, rows
     """recurrent._check: the messages for T = 0, a Wh that is not 2-D and a Wh with NaN."""
     X, h0, Wx, Wh, b = _rnn()
     Wx, Wh, b = np.tile(Wx, (rows, 1)), np.tile(Wh, (rows, 1)), np.tile(b, rows)
-    call = bp.rnn if cell == "rnn" else (lambda X, h0, Wx, Wh, b: bp.lstm(X, h0, h0, Wx, Wh, b))
+    call = _cell(cell)
     with pytest.raises(ValueError, match=r"^X: expected at least one time step, shape \(m, T ≥ 1, "
                                          r"n_in\), got shape \(2, 0, 3\)$"):
         call(X[:, :0], h0, Wx, Wh, b)
@@ -63,7 +68,7 @@ def test_clip_by_norm_rejects_what_is_not_a_list_of_arrays():
 
 
 def test_clip_by_norm_scales_a_gradient_shorter_than_one():
-    """recurrent.clip_by_norm: clipping applies whenever ‖g‖ > τ, also below 1 (norm > 1 → 0)."""
+    """recurrent.clip_by_norm: clips whenever ‖g‖ > τ, also below 1 (norm > 0 → norm > 1)."""
     clipped, norm = bp.clip_by_norm([np.array([0.3, 0.4])], 0.1)
     assert norm == pytest.approx(0.5)
     np.testing.assert_allclose(clipped[0], [0.06, 0.08])
