@@ -488,10 +488,12 @@ def test_train_seeds_builds_each_network_from_the_setting_and_records_it():
 # ------------------------------------------------------------------ train_many
 def test_train_many_of_one_network_is_exactly_full_batch_train():
     """training.train_many / _block_diagonal: nets[0] (not nets[1]), blocks[0].dtype (float32
-    networks stay float32 throughout), so one network gives train's result to the last bit."""
+    networks stay float32 throughout), the logits Zs[-1] for the cross-entropy, so one network
+    gives train's result to the last bit."""
     X, Y = bp.xor()
-    for dtype in ("float32", "float64"):
-        net = bp.MLP([2, 3, 1], seed=0, dtype=dtype)
+    for dtype, sizes, kwargs in (("float32", [2, 3, 1], {}), ("float64", [2, 3, 1], {}),
+                                 ("float64", [2, 3, 2, 1], {"loss": "binary_cross_entropy"})):
+        net = bp.MLP(sizes, seed=0, dtype=dtype, **kwargs)
         alone = net.copy()
         costs = bp.train_many([net], X, Y, lr=0.5, epochs=5)
         history = bp.train(alone, X, Y, lr=0.5, epochs=5)
@@ -522,3 +524,23 @@ def test_train_many_rejects_what_it_cannot_split_and_names_it():
         bp.train_many([bp.MLP([2, 2, 1], l2=0.1, seed=0)], X, Y, 0.5, 2)
     with pytest.raises(ValueError, match=r"^lr: must be a finite number > 0, got 0$"):
         bp.train_many([net], X, Y, 0, 2)
+
+
+def test_train_many_reports_divergence_cleanly_inside_errstate_raise():
+    """training.train_many: errstate(over/invalid/under="ignore") around the loop, and the
+    TrainingDiverged message naming the epoch, lr and network; tiny inputs underflow silently."""
+    X, Y = bp.xor()
+    bce = [bp.MLP([2, 3, 1], hidden="identity", loss="binary_cross_entropy", seed=s)
+           for s in (0, 1)]
+    with np.errstate(all="raise"), pytest.raises(bp.TrainingDiverged) as info:
+        bp.train_many(bce, X, Y, lr=1e100, epochs=3)
+    assert str(info.value) == ("training diverged at epoch 2 with learning rate lr=1e+100 "
+                               "(full batch): the cost of network 0 is not finite")
+    assert info.value.history.loss == []
+    identity = [bp.MLP([2, 3, 1], hidden="identity", output="identity", seed=s) for s in (0, 1)]
+    with np.errstate(all="raise"), pytest.raises(bp.TrainingDiverged, match=r"^training diverged "
+                                                                            r"at epoch 1 "):
+        bp.train_many(identity, X, Y, lr=1e100, epochs=3)
+    identity = [bp.MLP([2, 3, 1], hidden="identity", output="identity", seed=0)]
+    with np.errstate(all="raise"):
+        assert bp.train_many(identity, X * 1e-307, Y, lr=0.5, epochs=2).shape == (1, 3)
