@@ -528,7 +528,8 @@ def test_train_many_rejects_what_it_cannot_split_and_names_it():
 
 def test_train_many_reports_divergence_cleanly_inside_errstate_raise():
     """training.train_many: errstate(over/invalid/under="ignore") around the loop, and the
-    TrainingDiverged message naming the epoch, lr and network; tiny inputs underflow silently."""
+    TrainingDiverged message naming the epoch, lr and the first network whose cost is not finite
+    (argmin of isfinite); tiny inputs underflow silently."""
     X, Y = bp.xor()
     bce = [bp.MLP([2, 3, 1], hidden="identity", loss="binary_cross_entropy", seed=s)
            for s in (0, 1)]
@@ -541,6 +542,10 @@ def test_train_many_reports_divergence_cleanly_inside_errstate_raise():
     with np.errstate(all="raise"), pytest.raises(bp.TrainingDiverged, match=r"^training diverged "
                                                                             r"at epoch 1 "):
         bp.train_many(identity, X, Y, lr=1e100, epochs=3)
+    calm, wild = (bp.MLP([2, 3, 1], hidden="identity", output="identity", init=scale, seed=s)
+                  for scale, s in ((0.001, 0), (10.0, 1)))
+    with pytest.raises(bp.TrainingDiverged, match=r"^training diverged at epoch 5 .* network 1 is"):
+        bp.train_many([calm, wild], X, Y, lr=0.1, epochs=20)                # the first bad one
     identity = [bp.MLP([2, 3, 1], hidden="identity", output="identity", seed=0)]
     with np.errstate(all="raise"):
         assert bp.train_many(identity, X * 1e-307, Y, lr=0.5, epochs=2).shape == (1, 3)
