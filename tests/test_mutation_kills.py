@@ -634,3 +634,32 @@ def test_relative_error_of_no_entries_is_zero():
     assert bp.relative_error(np.zeros(0), np.zeros(0)) == 0.0
     assert bp.relative_error([], np.zeros(0)) == 0.0
     assert bp.relative_error(([], []), ([], [])) == 0.0
+
+
+@pytest.mark.parametrize("equation, args, bad", [
+    (bp.output_delta, 2, 0), (bp.output_delta, 2, 1),
+    (bp.hidden_delta, 3, 0), (bp.hidden_delta, 3, 1), (bp.hidden_delta, 3, 2),
+    (bp.bias_gradient, 1, 0), (bp.weight_gradient, 2, 0), (bp.weight_gradient, 2, 1),
+])
+def test_the_four_equations_name_each_argument(equation, args, bad):
+    """equations.*: each argument's name starts the message for text (mutants: name None in _matrix)."""
+    import inspect
+
+    name = list(inspect.signature(equation).parameters)[bad]
+    good = [np.ones((1, 1))] * args
+    good[bad] = "text"
+    with pytest.raises(TypeError, match=rf"^{name}: expected a 2-D numeric array, got str$"):
+        equation(*good)
+
+
+def test_hidden_delta_promotes_mixed_precisions_like_numpy():
+    """equations.hidden_delta: float32 deltas and weights with a float64 f'(Z) give the float64
+    product numpy gives (mutants: the dtype test inverted, which multiplies in place into the
+    float32 array; / instead of * on the mixed path); equal dtypes keep theirs."""
+    delta_next = np.array([[1.0, 2.0]], np.float32)
+    W_next = np.array([[0.1], [0.3]], np.float32)
+    df_z = np.array([[0.7]])
+    mixed = bp.hidden_delta(delta_next, W_next, df_z)
+    assert mixed.dtype == np.float64
+    np.testing.assert_array_equal(mixed, (delta_next @ W_next) * df_z)
+    assert bp.hidden_delta(delta_next, W_next, df_z.astype(np.float32)).dtype == np.float32
