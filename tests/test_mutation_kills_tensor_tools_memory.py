@@ -3,3 +3,198 @@
 Each test states a property a reader of the book relies on; the mutant it was written for is
 named in its docstring.  Run the mutation study with ``tests/mutation/run.sh``.
 """
+import numpy as np
+import pytest
+
+import bplib as bp
+from bplib.tensor import Tensor
+
+
+def _tiny_data():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((8, 3))
+    y = (X[:, 0] > 0).astype(int)
+    return X, np.eye(2)[y], y
+
+
+# ------------------------------------------------------------------ check_vjp
+def test_check_vjp_uses_a_small_default_step_and_the_step_it_is_given():
+    """tensor_tools.check_vjp: default eps 1e-6 (not 1.000001) and the eps argument passed on."""
+    x, g = np.array([1.0, 2.0]), np.array([1.0, 1.0])
+    exact = [3 * x ** 2 * g]
+    assert bp.check_vjp(lambda a: a ** 3, [x], g, exact) < 1e-8
+    assert bp.check_vjp(lambda a: a ** 3, [x], g, exact, eps=0.5) > 1e-3  # error ε² of x³
+
+
+def test_check_vjp_names_its_bad_arguments():
+    """tensor_tools.check_vjp: the names "g" and the count message of vjp_result."""
+    x = np.ones(2)
+    with pytest.raises(TypeError, match=r"^g: expected a numeric array, got str"):
+        bp.check_vjp(lambda a: a * 2.0, [x], "g", [x])
+    with pytest.raises(ValueError, match=r"^vjp_result: expected one gradient per input \(1\), got 2$"):
+        bp.check_vjp(lambda a: a * 2.0, [x], x, [x, x])
+
+
+# ------------------------------------------------------------------ mlp_cost_tensor
+def test_mlp_cost_tensor_names_bad_networks_and_data():
+    """tensor_tools.mlp_cost_tensor: every error message, its argument name and the column checks."""
+    net = bp.MLP([2, 3, 2], hidden="tanh", output="softmax", loss="cross_entropy", seed=0)
+    X, Y = np.ones((4, 2)), np.eye(2)[[0, 1, 1, 0]]
+    with pytest.raises(ValueError, match=r"^X: expected 2 columns"):
+        bp.mlp_cost_tensor(net, np.ones((4, 3)), Y)
+    with pytest.raises(ValueError, match=r"^Y: expected 2 columns"):
+        bp.mlp_cost_tensor(net, X, np.ones((4, 3)))
+    with pytest.raises(ValueError, match=r"^X and Y must have the same number of rows, "
+                                         r"got X \(4, 2\) and Y \(3, 2\)$"):
+        bp.mlp_cost_tensor(net, X, Y[:3])
+    leaky = bp.MLP([2, 3, 2], hidden="leaky_relu", output="softmax", loss="cross_entropy", seed=0)
+    with pytest.raises(ValueError, match=r"^net: hidden activation must be one of 'sigmoid', 'tanh', "
+                                         r"'relu', 'identity', got 'leaky_relu'$"):
+        bp.mlp_cost_tensor(leaky, X, Y)
+    mse = bp.MLP([2, 3, 2], hidden="tanh", output="softmax", loss="mse", seed=0)
+    with pytest.raises(ValueError, match=r"^net: with loss 'mse' the output must be one of 'sigmoid', "
+                                         r"'tanh', 'relu', 'identity', got 'softmax'$"):
+        bp.mlp_cost_tensor(mse, X, Y)
+    net.loss_name = "hinge"
+    with pytest.raises(ValueError, match=r"^net: unsupported loss 'hinge'; valid names are 'mse', "
+                                         r"'cross_entropy', 'binary_cross_entropy'$"):
+        bp.mlp_cost_tensor(net, X, Y)
+
+
+def test_mlp_cost_tensor_labels_parameters_by_layer():
+    """tensor_tools.mlp_cost_tensor: leaves labelled W1, W2, b1, b2 (the graph drawings' names)."""
+    net = bp.MLP([2, 3, 2], seed=0)
+    _, Ws, bs = bp.mlp_cost_tensor(net, np.ones((1, 2)), np.ones((1, 2)))
+    assert [W.label for W in Ws] == ["W1", "W2"]
+    assert [b.label for b in bs] == ["b1", "b2"]
+
+
+# ------------------------------------------------------------------ tensor_mlp_logits
+def test_tensor_mlp_logits_are_affine_maps_with_the_activation_between_layers_only():
+    """tensor_tools.tensor_mlp_logits: Z = A Wᵀ + b (not − b); no activation on the last layer."""
+    rng = np.random.default_rng(0)
+    Ws = [Tensor(rng.standard_normal((3, 4))), Tensor(rng.standard_normal((2, 3)))]
+    bs = [Tensor(rng.standard_normal(3)), Tensor(rng.standard_normal(2) - 5.0)]
+    X = rng.standard_normal((5, 4))
+    H = np.tanh(X @ Ws[0].value.T + bs[0].value)
+    expected = H @ Ws[1].value.T + bs[1].value
+    np.testing.assert_allclose(bp.tensor_mlp_logits(Ws, bs, X, "tanh").value, expected, rtol=1e-12)
+    relu = np.maximum(X @ Ws[0].value.T + bs[0].value, 0) @ Ws[1].value.T + bs[1].value
+    assert (relu < 0).any()
+    np.testing.assert_allclose(bp.tensor_mlp_logits(Ws, bs, X).value, relu, rtol=1e-12)  # default relu
+
+
+def test_tensor_mlp_logits_checks_the_data_and_names_it():
+    """tensor_tools.tensor_mlp_logits: X checked as a matrix named "X" with Ws[0]'s columns; hidden."""
+    Ws, bs = bp.tensor_mlp_params([4, 3, 2], seed=0)
+    with pytest.raises(ValueError, match=r"^X: expected 4 columns"):
+        bp.tensor_mlp_logits(Ws, bs, np.ones((5, 3)))
+    with pytest.raises(ValueError, match=r"^hidden: unknown activation 'soft'; valid names are "
+                                         r"'sigmoid', 'tanh', 'relu', 'identity'$"):
+        bp.tensor_mlp_logits(Ws, bs, np.ones((5, 4)), hidden="soft")
+    X = Tensor(np.ones((5, 4)), requires_grad=False)
+    assert bp.tensor_mlp_logits(Ws, bs, X).shape == (5, 2)
+
+
+# ------------------------------------------------------------------ train_tensor_mlp
+def test_train_tensor_mlp_names_bad_arguments():
+    """tensor_tools.train_tensor_mlp: the names X_train, Y_train, X_test, epochs, batch_size, lr."""
+    X, Y, y = _tiny_data()
+    with pytest.raises(TypeError, match=r"^X_train: expected a 2-D numeric array"):
+        bp.train_tensor_mlp("x", Y, X, y)
+    with pytest.raises(ValueError, match=r"^Y_train: expected 8 rows"):
+        bp.train_tensor_mlp(X, Y[:5], X, y)
+    with pytest.raises(ValueError, match=r"^X_test: expected 3 columns"):
+        bp.train_tensor_mlp(X, Y, X[:, :2], y)
+    with pytest.raises(ValueError, match=r"^epochs: must be an integer ≥ 1, got 0"):
+        bp.train_tensor_mlp(X, Y, X, y, epochs=0)
+    with pytest.raises(ValueError, match=r"^batch_size: must be an integer ≥ 1, got 0"):
+        bp.train_tensor_mlp(X, Y, X, y, batch_size=0)
+    with pytest.raises(ValueError, match=r"^lr: must be a finite number > 0, got 0"):
+        bp.train_tensor_mlp(X, Y, X, y, lr=0)
+
+
+def test_train_tensor_mlp_defaults_are_the_documented_ones():
+    """tensor_tools.train_tensor_mlp: epochs=30, batch_size=32, lr=0.1, seed=0 by default."""
+    X, Y, y = _tiny_data()
+    X = np.tile(X, (5, 1))
+    Y = np.tile(Y, (5, 1))
+    default = bp.train_tensor_mlp(X, Y, X[:8], y, hidden_sizes=(4,))
+    explicit = bp.train_tensor_mlp(X, Y, X[:8], y, hidden_sizes=(4,), hidden="relu", epochs=30,
+                                   batch_size=32, lr=0.1, seed=0)
+    assert len(default.costs) == 30
+    np.testing.assert_array_equal(default.costs, explicit.costs)
+
+
+def test_train_tensor_mlp_records_the_mean_cost_over_the_epoch():
+    """tensor_tools.train_tensor_mlp: costs[e] is Σ batch cost · batch rows / m (total starts at 0)."""
+    X, Y, y = _tiny_data()
+    Ws, bs = bp.tensor_mlp_params([3, 4, 2], seed=0)
+    start = float(bp.tensor_mlp_logits(Ws, bs, X, "tanh").cross_entropy(Y).value)
+    for batch_size in (8, 4, 3):  # one batch, two equal batches, unequal batches
+        r = bp.train_tensor_mlp(X, Y, X, y, hidden_sizes=(4,), hidden="tanh", epochs=1,
+                                batch_size=batch_size, lr=1e-12)
+        assert r.costs[0] == pytest.approx(start, rel=1e-9)
+
+
+def test_train_tensor_mlp_is_plain_minibatch_descent_with_the_documented_seeds():
+    """tensor_tools.train_tensor_mlp: batches from default_rng(seed + 1), hidden used, all rows."""
+    X, Y, y = _tiny_data()
+    r = bp.train_tensor_mlp(X, Y, X, y, hidden_sizes=(4,), hidden="tanh", epochs=2, batch_size=3,
+                            lr=0.5, seed=0)
+    Ws, bs = bp.tensor_mlp_params([3, 4, 2], seed=0)
+    rng = np.random.default_rng(1)
+    costs = []
+    for _ in range(2):
+        order, total = rng.permutation(8), 0.0
+        for start in range(0, 8, 3):
+            rows = order[start:start + 3]
+            cost = bp.tensor_mlp_logits(Ws, bs, X[rows], "tanh").cross_entropy(Y[rows])
+            cost.backward()
+            for p in (*Ws, *bs):
+                p.value = p.value - 0.5 * p.grad
+            total += float(cost.value) * len(rows)
+        costs.append(total / 8)
+    np.testing.assert_allclose(r.costs, costs, rtol=1e-12)
+    for mine, theirs in zip((*Ws, *bs), (*r.Ws, *r.bs)):
+        np.testing.assert_allclose(theirs.value, mine.value, rtol=1e-12)
+
+
+def test_train_tensor_mlp_test_accuracy_is_that_of_the_returned_network():
+    """tensor_tools.train_tensor_mlp: accuracy from the final Ws, bs with the given hidden."""
+    X, Y, y = _tiny_data()
+    r = bp.train_tensor_mlp(X, Y, X, y, hidden_sizes=(4,), hidden="tanh", epochs=3, batch_size=4,
+                            lr=0.5)
+    logits = bp.tensor_mlp_logits(r.Ws, r.bs, X, "tanh").value
+    assert r.test_accuracy == np.mean(logits.argmax(axis=1) == y)
+    assert len(r.Ws) == len(r.bs) == 2
+
+
+# ------------------------------------------------------------------ graph_bytes
+def test_graph_bytes_counts_a_constant_kept_after_an_array_already_counted():
+    """memory.graph_bytes: a repeated array is skipped (continue), the node's other arrays still count."""
+    x = Tensor(np.ones((2, 2)))
+    C = (x * np.full((2, 2), 3.0)).sum()   # x, x·c and the constant c: 32 bytes each; the sum 8
+    assert bp.graph_bytes(C) == 104
+    with pytest.raises(TypeError, match=r"^root: expected a Tensor, got int$"):
+        bp.graph_bytes(3)
+
+
+# ------------------------------------------------------------------ layer_memory
+def test_layer_memory_checks_the_data_and_names_it():
+    """memory.layer_memory: X and Y checked as matrices named "X"/"Y" with the layers' widths."""
+    Ws, bs = bp.tensor_mlp_params([4, 3, 2], seed=0)
+    with pytest.raises(ValueError, match=r"^X: expected 4 columns"):
+        bp.layer_memory((Ws, bs), np.ones((5, 3)), np.ones((5, 2)))
+    with pytest.raises(ValueError, match=r"^Y: expected 2 columns"):
+        bp.layer_memory((Ws, bs), np.ones((5, 4)), np.ones((5, 3)))
+    with pytest.raises(ValueError, match=r"^hidden: unknown activation 'soft'; valid names are "
+                                         r"'sigmoid', 'tanh', 'relu', 'identity'$"):
+        bp.layer_memory((Ws, bs), np.ones((5, 4)), np.ones((5, 2)), hidden="soft")
+
+
+def test_layer_memory_of_a_frozen_network_is_zero():
+    """memory.layer_memory: the data is a constant; with frozen parameters nothing is kept."""
+    Ws = [Tensor(np.ones((3, 4)), requires_grad=False), Tensor(np.ones((2, 3)), requires_grad=False)]
+    bs = [Tensor(np.zeros(3), requires_grad=False), Tensor(np.zeros(2), requires_grad=False)]
+    assert bp.layer_memory((Ws, bs), np.ones((5, 4)), np.eye(2)[[0, 1, 0, 1, 0]]) == [0, 0, 0]
