@@ -198,3 +198,131 @@ def test_layer_memory_of_a_frozen_network_is_zero():
     Ws = [Tensor(np.ones((3, 4)), requires_grad=False), Tensor(np.ones((2, 3)), requires_grad=False)]
     bs = [Tensor(np.zeros(3), requires_grad=False), Tensor(np.zeros(2), requires_grad=False)]
     assert bp.layer_memory((Ws, bs), np.ones((5, 4)), np.eye(2)[[0, 1, 0, 1, 0]]) == [0, 0, 0]
+
+
+# ------------------------------------------------------------------ numerical gradients
+def test_tensor_numerical_gradients_names_its_bad_arguments():
+    """tensor_tools.tensor_numerical_gradients/_as_inputs: the messages and argument names."""
+    x = [np.ones(2)]
+    with pytest.raises(ValueError, match=r"^f: must return a Tensor with one entry, got \(2,\)$"):
+        bp.tensor_numerical_gradients(lambda a: a, x)
+    with pytest.raises(ValueError, match=r"^f: must return a Tensor with one entry, got float$"):
+        bp.tensor_numerical_gradients(lambda a: 1.0, x)
+    with pytest.raises(TypeError, match=r"^arrays: expected a list of arrays, got ndarray$"):
+        bp.tensor_numerical_gradients(lambda a: a.sum(), np.ones(2))
+    with pytest.raises(TypeError, match=r"^arrays\[1\]: expected a numeric array, got str"):
+        bp.tensor_numerical_gradients(lambda a, b: a.sum(), [np.ones(2), "b"])
+    with pytest.raises(ValueError, match=r"^eps: must be a finite number > 0, got 0"):
+        bp.tensor_numerical_gradients(lambda a: a.sum(), x, eps=0)
+    with pytest.raises(TypeError, match=r"^f: expected a callable"):
+        bp.tensor_numerical_gradients(3, x)
+
+
+def test_tensor_numerical_gradients_are_central_differences_of_every_entry_of_every_input():
+    """tensor_tools.tensor_numerical_gradients: (f(x+ε)−f(x−ε))/2ε per entry, inputs left as given."""
+    x, w = np.array([[1.0, -2.0], [0.5, 3.0]]), np.array([2.0, -1.0])
+    x0, w0 = x.copy(), w.copy()
+    gx, gw = bp.tensor_numerical_gradients(lambda a, b: ((a * b) ** 2).sum(), [x, Tensor(w)])
+    np.testing.assert_allclose(gx, 2 * x * w ** 2, rtol=1e-8)
+    np.testing.assert_allclose(gw, (2 * x ** 2 * w).sum(axis=0), rtol=1e-8)
+    np.testing.assert_array_equal(x, x0)
+    np.testing.assert_array_equal(w, w0)
+    g, = bp.tensor_numerical_gradients(lambda a: (a ** 3).sum(), [np.array([1.0])], eps=0.5)
+    assert g[0] == pytest.approx(3.25)  # ((1.5)³ − (0.5)³) / 1: the ε given, a central difference
+    g, = bp.tensor_numerical_gradients(lambda a: (a ** 3).sum(), [np.array([1.0])])
+    assert g[0] == pytest.approx(3.0, abs=1e-8)
+    g, = bp.tensor_numerical_gradients(lambda a: (a * 2.0).sum(), [np.array([1, 2])])  # integers
+    np.testing.assert_allclose(g, [2.0, 2.0], rtol=1e-8)
+
+
+def test_check_tensor_function_is_small_for_right_gradients_and_counts_unused_inputs():
+    """tensor_tools.check_tensor_function: engine vs central differences, eps passed on, no-grad inputs."""
+    x = np.array([[0.5, -1.0]])
+    assert bp.check_tensor_function(lambda a: (a ** 3).sum(), [x]) < 1e-8
+    assert bp.check_tensor_function(lambda a: (a ** 3).sum(), [x], eps=0.5) > 1e-3
+    assert bp.check_tensor_function(lambda a, b: (a * a).sum(), [x, np.ones(3)]) < 1e-8
+    with pytest.raises(TypeError, match=r"^f: expected a callable"):
+        bp.check_tensor_function(5, [x])
+    with pytest.raises(TypeError, match=r"^arrays: expected a list of arrays, got ndarray$"):
+        bp.check_tensor_function(lambda a: a.sum(), x)
+
+
+def test_tensor_mlp_params_are_xavier_normal_with_zero_biases():
+    """tensor_tools.tensor_mlp_params: W ~ N(0, 1/n_in) from default_rng(seed), labels, b = 0."""
+    Ws, bs = bp.tensor_mlp_params([4, 3, 2], seed=5)
+    rng = np.random.default_rng(5)
+    np.testing.assert_array_equal(Ws[0].value, rng.standard_normal((3, 4)) * np.sqrt(1 / 4))
+    np.testing.assert_array_equal(Ws[1].value, rng.standard_normal((2, 3)) * np.sqrt(1 / 3))
+    np.testing.assert_array_equal(bs[0].value, np.zeros(3))
+    np.testing.assert_array_equal(bs[1].value, np.zeros(2))
+    assert [t.label for t in (*Ws, *bs)] == ["W1", "W2", "b1", "b2"]
+    assert all(t.requires_grad for t in (*Ws, *bs))
+    with pytest.raises(ValueError, match=r"^sizes: must be an integer ≥ 1, got 0"):
+        bp.tensor_mlp_params([3, 0], 0)
+    with pytest.raises(ValueError, match=r"^sizes: need at least an input and an output layer, got \[3\]$"):
+        bp.tensor_mlp_params([3], 0)
+    with pytest.raises(ValueError, match=r"^seed: expected None or an integer ≥ 0, got -1"):
+        bp.tensor_mlp_params([3, 2], -1)
+
+
+# ------------------------------------------------------------------ memory: bad input
+def test_checkpoint_names_its_bad_arguments():
+    """memory.checkpoint: inputs[i], fn not callable, fn not returning a Tensor."""
+    t = Tensor(np.ones(2))
+    with pytest.raises(TypeError, match=r"^inputs\[1\]: expected a Tensor, got ndarray$"):
+        bp.checkpoint(lambda a, b: a, t, np.ones(2))
+    with pytest.raises(TypeError, match=r"^fn: expected a callable, got int$"):
+        bp.checkpoint(3, t)
+    with pytest.raises(TypeError, match=r"^fn: must return a Tensor, got float$"):
+        bp.checkpoint(lambda a: 1.0, t)
+
+
+def test_checkpoint_profile_names_its_bad_arguments():
+    """memory.checkpoint_profile: depth, width, batch, n_in, n_out, each by name."""
+    cases = [((1, 8, 2), r"^depth: need at least 2 weight layers, got 1$"),
+             ((0, 8, 2), r"^depth: must be an integer ≥ 1, got 0"),
+             ((3, 0, 2), r"^width: must be an integer ≥ 1, got 0"),
+             ((3, 8, 0), r"^batch: must be an integer ≥ 1, got 0"),
+             ((3, 8, 2, 0), r"^n_in: must be an integer ≥ 1, got 0"),
+             ((3, 8, 2, 4, 0), r"^n_out: must be an integer ≥ 1, got 0"),
+             ((3, 8, 2, 4, 1), r"^n_out: a softmax output needs at least 2 units, got 1$")]
+    for args, message in cases:
+        with pytest.raises(ValueError, match=message):
+            bp.checkpoint_profile(*args)
+
+
+def test_mlp_cost_checkpointed_names_its_bad_arguments():
+    """memory.mlp_cost_checkpointed/_check_layers: Ws, bs, X, Y, hidden, every by name."""
+    Ws, bs = bp.tensor_mlp_params([3, 4, 2], 0)
+    X, Y = np.ones((5, 3)), np.eye(2)[[0, 1, 0, 1, 1]]
+    f = bp.mlp_cost_checkpointed
+    with pytest.raises(ValueError, match=r"^X: expected 3 columns"):
+        f(Ws, bs, np.ones((5, 4)), Y)
+    with pytest.raises(ValueError, match=r"^Y: expected 5 rows"):
+        f(Ws, bs, X, Y[:4])
+    with pytest.raises(ValueError, match=r"^Y: expected 2 columns"):
+        f(Ws, bs, X, np.ones((5, 3)))
+    with pytest.raises(ValueError, match=r"^every: must be an integer ≥ 1, got 0"):
+        f(Ws, bs, X, Y, every=0)
+    with pytest.raises(ValueError, match=r"^hidden: unknown activation 'soft'; valid names are "
+                                         r"'sigmoid', 'tanh', 'relu', 'identity'$"):
+        f(Ws, bs, X, Y, hidden="soft")
+    with pytest.raises(ValueError, match=r"^Ws, bs: expected one bias per weight matrix, got 2 and 1$"):
+        f(Ws, bs[:1], X, Y)
+    with pytest.raises(TypeError, match=r"^Ws: expected a non-empty list of Tensors, got list$"):
+        f([W.value for W in Ws], bs, X, Y)
+    with pytest.raises(TypeError, match=r"^bs: expected a non-empty list of Tensors, got list$"):
+        f(Ws, [], X, Y)
+    with pytest.raises(TypeError, match=r"^bs: expected a non-empty list of Tensors, got str$"):
+        f(Ws, "bs", X, Y)
+    assert float(f(tuple(Ws), tuple(bs), X, Y).value) > 0
+
+
+def test_saved_bytes_and_layer_memory_name_their_bad_arguments():
+    """memory.saved_bytes/_nodes_of, layer_memory: "graph" and "net_or_params"."""
+    with pytest.raises(TypeError, match=r"^graph: expected a Tensor or a list of Tensors, got NoneType$"):
+        bp.saved_bytes(None)
+    with pytest.raises(TypeError, match=r"^graph: expected a Tensor or a list of Tensors, got list$"):
+        bp.saved_bytes([Tensor(1.0), 3])
+    with pytest.raises(TypeError, match=r"^net_or_params: expected a bplib.MLP network, got str"):
+        bp.layer_memory("net", np.ones((5, 3)), np.ones((5, 2)))
