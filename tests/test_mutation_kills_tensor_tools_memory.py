@@ -326,3 +326,37 @@ def test_saved_bytes_and_layer_memory_name_their_bad_arguments():
         bp.saved_bytes([Tensor(1.0), 3])
     with pytest.raises(TypeError, match=r"^net_or_params: expected a bplib.MLP network, got str"):
         bp.layer_memory("net", np.ones((5, 3)), np.ones((5, 2)))
+
+
+# ------------------------------------------------------------------ checkpointing costs
+def test_checkpoint_profile_peak_is_kept_plus_the_largest_recomputed_block():
+    """memory.checkpoint_profile/checkpoint_costs: every, peak and recomputed of the chapter's figure.
+
+    Depth 4, width 8, batch 2 (n_in 64, n_out 10 by default): each tanh keeps 128 bytes, so the
+    peak adds 128 (k = 1), 256 (k = 2: two of the four layers), 384 (k = 3, 4) to the kept bytes.
+    """
+    prof = bp.checkpoint_profile(4, 8, 2)
+    assert prof["every"].tolist() == [1, 2, 3, 4]
+    assert prof["peak"].tolist() == [1856, 1728, 1856, 1728]
+    assert prof["recomputed"].tolist() == [15, 15, 15, 15]
+    small = bp.checkpoint_profile(4, 8, 2, n_in=3, n_out=2, hidden="relu", seed=3)
+    assert small["plain_kept"] == 48 + 3 * 128 + 64   # X, three relu outputs, softmax and Y
+    assert small["kept"].tolist() == [496, 240, 240, 112]
+    assert small["peak"].tolist() == [624, 496, 624, 496]
+    linear = bp.checkpoint_profile(3, 8, 2, n_in=3, n_out=2, hidden="identity")
+    assert linear["forward_ops"] == 10 and linear["recomputed"].tolist() == [9, 9, 9]
+    assert linear["peak"].tolist() == [368, 368, 368]
+
+
+def test_checkpoint_costs_of_two_blocks_of_two_layers():
+    """memory.checkpoint_costs: kept X, A² and the loss's arrays; the peak adds block 1's A¹, A²."""
+    Ws, bs = bp.tensor_mlp_params([3, 4, 4, 2], seed=0)
+    X, Y = np.ones((5, 3)), np.eye(2)[[0, 1, 0, 1, 1]]
+    costs, (dWs, dbs) = bp.checkpoint_costs(Ws, bs, X, Y, every=2)
+    assert (costs.every, costs.kept_bytes, costs.peak_bytes) == (2, 120 + 160 + 160, 440 + 320)
+    assert (costs.forward_ops, costs.recomputed_ops) == (12, 11)
+    fresh_Ws, fresh_bs = bp.tensor_mlp_params([3, 4, 4, 2], seed=0)
+    bp.mlp_cost_checkpointed(fresh_Ws, fresh_bs, X, Y).backward()
+    assert bp.relative_error([*dWs, *dbs], [t.grad for t in (*fresh_Ws, *fresh_bs)]) == 0.0
+    assert "kept_bytes=440" in repr(costs)
+
