@@ -191,7 +191,7 @@ def train_cnn(net: SmallCNN, X, Y, lr: float = 0.1, epochs: int = 20, batch_size
     batch_size = positive_int(batch_size, "batch_size")
     X = as_images(X, net.image_size)
     Y = as_matrix(Y, "Y", rows=X.shape[0], cols=net.n_classes)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(_seed(seed))
     costs = [net.loss(X, Y)]
     for _ in range(epochs):
         order = rng.permutation(X.shape[0])
