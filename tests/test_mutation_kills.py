@@ -663,3 +663,14 @@ def test_hidden_delta_promotes_mixed_precisions_like_numpy():
     assert mixed.dtype == np.float64
     np.testing.assert_array_equal(mixed, (delta_next @ W_next) * df_z)
     assert bp.hidden_delta(delta_next, W_next, df_z.astype(np.float32)).dtype == np.float32
+
+
+def test_a_zero_dimensional_array_counts_as_a_number_and_a_one_element_vector_does_not():
+    """_validate._real: a 0-d float or integer array (what np.array(0.2) or a reduction of an
+    array gives) is a number; a 1-D array of one entry is not (mutants: ndim != 0, ndim == 1,
+    kind not in "iuf")."""
+    z = np.array([-1.0])
+    assert bp.leaky_relu(z, slope=np.array(0.2))[0] == pytest.approx(-0.2)
+    assert bp.leaky_relu(z, slope=np.array(2))[0] == -2.0
+    with pytest.raises(TypeError, match=r"^slope: expected a finite number, got array\(\[0\.2\]\)$"):
+        bp.leaky_relu(z, slope=np.array([0.2]))
