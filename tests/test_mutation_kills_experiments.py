@@ -93,7 +93,7 @@ def test_check_conv_output_size_names_each_slip():
     c = bp.check_conv_output_size
     assert c(4, 8, 3, stride=2, padding=1) == "Right: 8 pixels, kernel 3, stride 2, padding 1 give 4 outputs."
     assert c(5, 7, 3) == "Right: 7 pixels, kernel 3, stride 1, padding 0 give 5 outputs."
-    assert c(3, 7, 3, stride=2, padding=1) == (
+    assert c(8, 8, 3, padding=2) == (
         "Not yet: the padding is added on both sides, so the padded length is n + 2P.")
     assert c(3, 8, 3, stride=2, padding=1) == (
         "Not yet: count the first window too: (n + 2P − k)/s windows fit after it, so add 1.")
@@ -103,7 +103,7 @@ def test_check_conv_output_size_names_each_slip():
     assert c(9, 8, 3, stride=2, padding=1) == (
         "Not yet: count the windows: the first starts at 0, each next one s further, "
         "the last must end inside the padded input.")
-    assert c(4, 7, 3, stride=2, padding=2) == (
+    assert c(3, 7, 3, stride=2, padding=1) == (
         "Not yet: the padding is added on both sides, so the padded length is n + 2P; "
         "count the first window too: (n + 2P − k)/s windows fit after it, so add 1.")
     assert c("four", 8, 3) == "Not yet: the answer should be a whole number, got 'four'."
