@@ -162,3 +162,130 @@ def test_kernel_grad_overwritten_keeps_only_the_last_output_position():
     dY = rng.normal(size=(2, 1, 3, 5))
     last = np.einsum("n,nchw->chw", dY[:, 0, 2, 4], X[:, :, 2:4, 4:6])
     np.testing.assert_allclose(bp.kernel_grad_overwritten(dY, X, W)[0], last, rtol=1e-12)
+
+
+# ------------------------------------------------------------------ sequences
+def _mean_cross_entropy(cell, p, X, Y):
+    Z = bp.sequence_model_predict(cell, p, X)
+    Z = Z - Z.max(axis=1, keepdims=True)
+    logp = Z - np.log(np.exp(Z).sum(axis=1, keepdims=True))
+    return -(Y * logp).sum() / X.shape[0]
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm"])
+def test_input_gradient_by_lag_is_the_gradient_that_reaches_the_first_step(cell):
+    """sequences.input_gradient_by_lag: ‖∂C/∂X[:, 0]‖ against central differences of the mean
+    cross-entropy (the data seed 3000 + lag, the model seed, d_out = (A − Y)/n, dH at the last
+    step, dX = the first return, the first step)."""
+    n, n_hidden, seed, fb = 3, 3, 1, 0.5
+    got = bp.input_gradient_by_lag([2, 3], cells=(cell,), n_hidden=n_hidden, seed=seed, n=n, forget_bias=fb)
+    for a, lag in enumerate([2, 3]):
+        X, lab = bp.recall_task(n, lag, seed=3000 + lag)
+        Y = np.eye(4)[lab]
+        p = bp.init_sequence_model(cell, X.shape[2], n_hidden, 4, seed=seed, forget_bias=fb)
+        g = np.zeros_like(X[:, 0])
+        h = 1e-6
+        for idx in np.ndindex(g.shape):
+            Xp, Xm = X.copy(), X.copy()
+            Xp[(idx[0], 0, idx[1])] += h
+            Xm[(idx[0], 0, idx[1])] -= h
+            g[idx] = (_mean_cross_entropy(cell, p, Xp, Y) - _mean_cross_entropy(cell, p, Xm, Y)) / (2 * h)
+        assert got[cell][a] == pytest.approx(np.linalg.norm(g), rel=1e-5)
+
+
+def test_input_gradient_by_lag_names_a_bad_lag():
+    """sequences.input_gradient_by_lag: positive_int(lag, "lags")."""
+    with pytest.raises(ValueError, match=r"^lags: "):
+        bp.input_gradient_by_lag([0], cells=("rnn",), n=2)
+
+
+def test_recall_experiment_reports_held_out_accuracy_per_lag_and_seed():
+    """sequences.recall_experiment (no test ran it): the training/test data seeds 1000 + lag and
+    2000 + lag, every setting passed to train_sequence_model, accuracy = mean(argmax == label)."""
+    kw = dict(n_hidden=3, steps=3, lr=0.05, batch_size=4, clip=0.5, forget_bias=2.0, stop_cost=None)
+    acc = bp.recall_experiment([2, 3], [0, 4], cells=("rnn", "lstm"), n_train=8, n_test=40, n_symbols=3,
+                               n_distractors=2, **kw)
+    assert set(acc) == {"rnn", "lstm"}
+    for cell in ("rnn", "lstm"):
+        assert acc[cell].shape == (2, 2)
+        for a, lag in enumerate([2, 3]):
+            X, lab = bp.recall_task(8, lag, 3, 2, seed=1000 + lag)
+            Xt, lab_t = bp.recall_task(40, lag, 3, 2, seed=2000 + lag)
+            for s, seed in enumerate([0, 4]):
+                p, _ = bp.train_sequence_model(cell, X, np.eye(3)[lab], seed=seed, **kw)
+                want = np.mean(bp.sequence_model_predict(cell, p, Xt).argmax(axis=1) == lab_t)
+                assert acc[cell][a, s] == want
+    assert len({acc["rnn"][a, s] for a in range(2) for s in range(2)}) > 1
+    with pytest.raises(ValueError, match=r"^lags: "):
+        bp.recall_experiment([0], [0], cells=("rnn",), n_train=4, n_test=4, steps=1)
+
+
+def test_overwriting_bptt_keeps_only_the_first_steps_weight_term():
+    """sequences.rnn_backward_overwriting_weights (a pitfall, wrong on purpose): dX and dh0 are
+    right, and ∂C/∂W_h is δ_1 h_0ᵀ, the term of the step processed last (h_prev = h0 at t = 1)."""
+    rng = np.random.default_rng(0)
+    X, h0 = rng.normal(size=(1, 4, 2)), rng.normal(size=(1, 3))
+    Wx, Wh, b = rng.normal(size=(3, 2)), 0.5 * rng.normal(size=(3, 3)), rng.normal(size=3)
+    dH = rng.normal(size=(1, 4, 3))
+    dX, dh0, dWx, dWh, db = bp.rnn_backward_overwriting_weights(dH, X, h0, Wx, Wh, b)
+    right = bp.rnn_backward(dH, X, h0, Wx, Wh, b)
+    np.testing.assert_allclose(dX, right[0], rtol=1e-12)
+    np.testing.assert_allclose(dh0, right[1], rtol=1e-12)
+    np.testing.assert_allclose(dWh, np.outer(db, h0[0]), rtol=1e-12)
+    np.testing.assert_allclose(dWx, np.outer(db, X[0, 0]), rtol=1e-12)
+    assert not np.allclose(dWh, right[3])
+
+
+def test_lstm_pitfall_is_right_when_every_forget_gate_is_one():
+    """sequences.lstm_backward_without_forget_path (a pitfall): the only slip is the dropped f_t on
+    the cell path, so with f ≡ 1 (forget bias 40) it equals lstm_backward (h_prev, dh, dWh, db,
+    dX and the loop mutants)."""
+    rng = np.random.default_rng(2)
+    n_h = 3
+    X, h0, c0 = rng.normal(size=(2, 4, 2)), rng.normal(size=(2, n_h)), rng.normal(size=(2, n_h))
+    Wx, Wh, b = rng.normal(size=(4 * n_h, 2)), rng.normal(size=(4 * n_h, n_h)), rng.normal(size=4 * n_h)
+    Wx[n_h:2 * n_h], Wh[n_h:2 * n_h], b[n_h:2 * n_h] = 0.0, 0.0, 40.0
+    dH = rng.normal(size=(2, 4, n_h))
+    slip = bp.lstm_backward_without_forget_path(dH, X, h0, c0, Wx, Wh, b)
+    right = bp.lstm_backward(dH, X, h0, c0, Wx, Wh, b)
+    assert len(slip) == len(right)
+    for s, r in zip(slip, right):
+        assert s.dtype == np.float64 and s.shape == r.shape
+        np.testing.assert_allclose(s, r, rtol=1e-9, atol=1e-12)
+    b[n_h:2 * n_h] = 0.0
+    slip = bp.lstm_backward_without_forget_path(dH, X, h0, c0, Wx, Wh, b)
+    right = bp.lstm_backward(dH, X, h0, c0, Wx, Wh, b)
+    assert not np.allclose(slip[0], right[0])
+
+
+# ------------------------------------------------------------------ retrieval
+def test_attention_demo_is_the_softmax_of_scaled_random_scores():
+    """retrieval.attention_demo: q then the keys drawn from default_rng(seed), q of shape (d,),
+    weights softmax(k·q/√d); bad d and n_keys are named."""
+    d, n_keys, seed = 5, 6, 3
+    rng = np.random.default_rng(seed)
+    q, k = rng.normal(size=d), rng.normal(size=(n_keys, d))
+    s = k @ q / np.sqrt(d)
+    w = np.exp(s - s.max())
+    np.testing.assert_allclose(bp.attention_demo(d, True, n_keys, seed), w / w.sum(), rtol=1e-12)
+    with pytest.raises(ValueError, match=r"^d: "):
+        bp.attention_demo(0)
+    with pytest.raises(ValueError, match=r"^n_keys: "):
+        bp.attention_demo(4, n_keys=0)
+    with pytest.raises(ValueError, match=r"^seed: "):
+        bp.attention_demo(4, seed=-1)
+
+
+def test_a_retrieval_task_has_one_entry_per_example():
+    """retrieval.RetrievalTask.__len__: the number of examples m, not of key-value pairs."""
+    assert len(bp.generate_retrieval(4, n_pairs=5, n_keys=7, n_values=4, n_queries=3, seed=2)) == 4
+
+
+def test_a_copied_retrieval_model_does_not_share_its_parameters():
+    """retrieval.RetrievalModel.copy: a deep copy (copy.copy would share the arrays)."""
+    model = RetrievalModel.create(n_keys=5, n_values=3, d=4, d_v=4, seed=0)
+    twin = model.copy()
+    for name, value in model.params.items():
+        saved = twin.params[name].copy()
+        value += 1.0
+        np.testing.assert_array_equal(twin.params[name], saved)
