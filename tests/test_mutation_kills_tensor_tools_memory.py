@@ -235,6 +235,17 @@ def test_tensor_numerical_gradients_are_central_differences_of_every_entry_of_ev
     np.testing.assert_allclose(g, [2.0, 2.0], rtol=1e-8)
 
 
+
+def test_tensor_numerical_gradients_work_in_float64_and_accept_any_one_entry_output():
+    """tensor_tools._as_inputs (float64 copies, not float32) and value() (a (1, 1) output)."""
+    g, = bp.tensor_numerical_gradients(lambda a: (a ** 3).sum(), [np.array([1.0, 2.0], np.float32)])
+    assert g.dtype == np.float64
+    np.testing.assert_allclose(g, [3.0, 12.0], rtol=1e-8)
+    g, = bp.tensor_numerical_gradients(lambda a: a @ a.T, [np.array([[1.0, 2.0]])])
+    np.testing.assert_allclose(g, [[2.0, 4.0]], rtol=1e-8)
+    with pytest.raises(TypeError, match=r"^arrays: expected a list of arrays, got int$"):
+        bp.tensor_numerical_gradients(lambda a: a.sum(), 5)
+
 def test_check_tensor_function_is_small_for_right_gradients_and_counts_unused_inputs():
     """tensor_tools.check_tensor_function: engine vs central differences, eps passed on, no-grad inputs."""
     x = np.array([[0.5, -1.0]])
@@ -360,3 +371,10 @@ def test_checkpoint_costs_of_two_blocks_of_two_layers():
     assert bp.relative_error([*dWs, *dbs], [t.grad for t in (*fresh_Ws, *fresh_bs)]) == 0.0
     assert "kept_bytes=440" in repr(costs)
 
+
+
+def test_saved_bytes_skips_an_excluded_array_but_counts_the_rest_of_the_node():
+    """memory.saved_bytes: an excluded array is skipped (continue), the constant mul keeps still counts."""
+    x = Tensor(np.ones((2, 2)))
+    assert bp.saved_bytes((x * np.full((2, 2), 3.0)).sum(), exclude=[x]) == 32
+    assert bp.saved_bytes((x * np.full((2, 2), 3.0)).sum()) == 64
