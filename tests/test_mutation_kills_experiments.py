@@ -289,3 +289,96 @@ def test_a_copied_retrieval_model_does_not_share_its_parameters():
         saved = twin.params[name].copy()
         value += 1.0
         np.testing.assert_array_equal(twin.params[name], saved)
+
+
+def test_check_attention_output_names_each_slip():
+    """retrieval.check_attention_output: the verdict and wording of every branch, and the edges
+    of the "a weight" window 0 < o < 1."""
+    c = bp.check_attention_output
+    generic = "Not yet: compute the scores q·k_j/√2, their softmax, then the weighted mean of the values."
+    cases = {
+        1.6605: (True, "Correct: o = 1.6605."),
+        1.538: (False, "Not yet: that is the output without the 1/√d; divide the scores by √2 first."),
+        2.0: (False, "Not yet: equal weights 1/2 would need equal scores; q·k_1 = 1 and q·k_2 = 0."),
+        2.3396: (False, "Not yet: the larger weight belongs to v_1 = 1 (key k_1 matches q), "
+                        "so o = p_1·1 + p_2·3; the weights were swapped."),
+        1.7551: (False, "Not yet: that divides the scores by d = 2; divide by √d = √2 ≈ 1.414."),
+        0.5: (False, "Not yet: that looks like a weight; the output is the weighted mean "
+                     "p_1·1 + p_2·3 of the values, a number between 1 and 3."),
+        -2.0: (False, generic), 0.0: (False, generic), 1.0: (False, generic), 1.5: (False, generic),
+        "x": (False, "Not yet: the output o is a single number."),
+        (1.66, 2.0): (False, "Not yet: the output o is a single number."),
+    }
+    for answer, (ok, message) in cases.items():
+        result = c(answer)
+        assert (result.ok, result.message) == (ok, message), answer
+    assert c([[1.66]]).ok
+
+
+def test_check_masked_gradient_rows_names_each_slip_and_bad_settings():
+    """retrieval.check_masked_gradient_rows: the verdict and wording of every branch, the names
+    T and query, and query = 0 (the first position) allowed."""
+    c = bp.check_masked_gradient_rows
+    after = "Not yet: a key after position 2 has weight 0 for query 2, so its gradient is 0 too."
+    missing = ("Not yet: every key the query may attend to (including its own position) has a nonzero "
+               "weight, and so a nonzero gradient.")
+    cases = [
+        ([2, 1, 0, 0], True, "Correct: positions [0, 1, 2], the keys query 2 may attend to."),
+        ([1, 2, 3], False, "Not yet: positions count from 0 here, so the first position is 0."),
+        ([0, 1, 3], False, after), ([0, 1, 2, 3], False, after),
+        ([0, 2], False, missing), ([], False, missing),
+        ([0.5], False, "Not yet: give the positions as a list of integers, e.g. [0, 1]."),
+        ("x", False, "Not yet: give the positions as a list of integers, e.g. [0, 1]."),
+    ]
+    for answer, ok, message in cases:
+        result = c(answer)
+        assert (result.ok, result.message) == (ok, message), answer
+    assert c([0], T=3, query=0).ok
+    with pytest.raises(ValueError, match=r"^T: "):
+        c([0], T=0)
+    with pytest.raises(ValueError, match=r"^query: expected an integer position 0 … 4, got 5$"):
+        c([0], query=5)
+    with pytest.raises(ValueError, match=r"^query: expected an integer position 0 … 4, got True$"):
+        c([0, 1], query=True)
+
+
+def _bn_input_gradient(x, dy, gamma):
+    x, dy = np.asarray(x, float), np.asarray(dy, float)
+    x_hat = (x - x.mean()) / x.std()
+    return gamma / x.std() * (dy - dy.mean() - x_hat * np.mean(dy * x_hat))
+
+
+def test_check_bn_input_gradient_names_each_slip():
+    """residual_experiments.check_bn_input_gradient: the verdict and wording of every branch,
+    each slip recognised (the unbiased variance with m = len(x)), the tolerance relative to the
+    largest entry, ε = 1e-12 (a batch with a tiny variance), the bad answers and lengths."""
+    x, dy, gamma = np.array([1.0, 2.0, 6.0]), np.array([1.0, 0.0, 0.0]), 2.0
+    right = _bn_input_gradient(x, dy, gamma)
+    sigma = x.std()
+    c = bp.check_bn_input_gradient
+    cases = [
+        (right, True, "Right: dx = [ 0.3527 -0.4409  0.0882]; its entries sum to zero, as they must."),
+        (gamma * dy / sigma, False, "Not yet: that is γ dy/σ, with μ and σ² treated as constants. Both "
+                                    "depend on every x_i: add the paths through μ and through σ²."),
+        (gamma / sigma * (dy - dy.mean()), False, "Not yet: you kept the path through μ but not the one "
+                                                  "through σ²: the term −x̂ · mean(dy ⊙ x̂) is missing."),
+        (right * np.sqrt(2 / 3), False, "Not yet: this is the answer with the unbiased variance (divide by "
+                                        "m − 1); batch norm divides by m."),
+        (right / gamma, False, "Not yet: these are the right numbers divided by γ: the upstream gradient of "
+                               "x̂ is γ dy, so every path carries the factor γ."),
+        ([1.0, 0.0, 0.0], False, "Not yet: your entries sum to 1, but a batch-norm input gradient sums to "
+                                 "zero over the batch. Check the mean path."),
+        (right + [0.3, -0.3, 0.0], False, "Not yet: the entries sum to zero, so the mean path is there; check "
+                                          "the variance path, −x̂_i · (1/m) Σ_k dy_k x̂_k, and the factor γ/σ."),
+        ([0.0, 0.0, 0.0], False, "Not yet: replace the zeros with your numbers."),
+        ([np.nan, 0.0, 0.0], False, "Not yet: every entry should be a finite number, got NaN or inf."),
+        ([1.0, 2.0], False, "Not yet: expected 3 numbers, one per example, got shape (2,)."),
+        (["a", "b", "c"], False, "Not yet: expected 3 numbers, got ['a', 'b', 'c']."),
+    ]
+    for answer, ok, message in cases:
+        result = c(answer)
+        assert (result.ok, result.message) == (ok, message), answer
+    tiny = np.array([0.0, 1e-3, 3e-3])
+    assert c(_bn_input_gradient(tiny, dy, gamma) * 1.01, x=tiny).ok
+    with pytest.raises(ValueError, match=r"^x and dy: expected the same length, got 3 and 2$"):
+        c(right, dy=[1.0, 0.0])
