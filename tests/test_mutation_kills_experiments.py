@@ -382,3 +382,21 @@ def test_check_bn_input_gradient_names_each_slip():
     assert c(_bn_input_gradient(tiny, dy, gamma) * 1.01, x=tiny).ok
     with pytest.raises(ValueError, match=r"^x and dy: expected the same length, got 3 and 2$"):
         c(right, dy=[1.0, 0.0])
+
+
+def test_lstm_pitfall_weight_gradients_are_right_when_the_slip_meets_zero_inputs():
+    """sequences.lstm_backward_without_forget_path (a pitfall): the slip changes only what reaches
+    step 1; with x_1 = 0, h_0 = 0 and no upstream gradient there, ∂C/∂W_x and ∂C/∂W_h are still
+    right (c_prev = c_1 at step 2, not c_0), while the bias and input gradients are not."""
+    rng = np.random.default_rng(3)
+    n_h = 2
+    X, h0, c0 = rng.normal(size=(2, 2, 3)), np.zeros((2, n_h)), rng.normal(size=(2, n_h))
+    X[:, 0] = 0.0
+    Wx, Wh, b = rng.normal(size=(4 * n_h, 3)), rng.normal(size=(4 * n_h, n_h)), rng.normal(size=4 * n_h)
+    dH = rng.normal(size=(2, 2, n_h))
+    dH[:, 0] = 0.0
+    slip = bp.lstm_backward_without_forget_path(dH, X, h0, c0, Wx, Wh, b)
+    right = bp.lstm_backward(dH, X, h0, c0, Wx, Wh, b)
+    np.testing.assert_allclose(slip[3], right[3], rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(slip[4], right[4], rtol=1e-12, atol=1e-15)
+    assert not np.allclose(slip[5], right[5])
