@@ -378,3 +378,36 @@ def test_saved_bytes_skips_an_excluded_array_but_counts_the_rest_of_the_node():
     x = Tensor(np.ones((2, 2)))
     assert bp.saved_bytes((x * np.full((2, 2), 3.0)).sum(), exclude=[x]) == 32
     assert bp.saved_bytes((x * np.full((2, 2), 3.0)).sum()) == 64
+
+
+def test_saved_bytes_of_the_recorded_operations_equals_that_of_the_result():
+    """memory._nodes_of: a list of operation nodes (record_operations) is accepted as the graph."""
+    x = Tensor(np.ones((4, 3)))
+    with bp.record_operations() as ops:
+        C = (x.tanh() * 2.0).sum()
+    assert bp.saved_bytes(ops) == bp.saved_bytes(C) == 104   # tanh's output, mul's y and constant
+    assert bp.saved_bytes(tuple(ops[:1])) == 96
+
+
+def test_checkpointed_layers_add_the_bias():
+    """memory._layers: Z = A Wᵀ + b inside a block, the same cost as the plain tensor MLP."""
+    rng = np.random.default_rng(0)
+    Ws, bs = bp.tensor_mlp_params([3, 4, 4, 2], seed=0)
+    for b in bs:
+        b.value = rng.standard_normal(b.shape)
+    X, Y = rng.standard_normal((5, 3)), np.eye(2)[[0, 1, 0, 1, 1]]
+    plain = float(bp.tensor_mlp_logits(Ws, bs, X, "tanh").cross_entropy(Y).value)
+    for every in (None, 1, 2):
+        assert float(bp.mlp_cost_checkpointed(Ws, bs, X, Y, every=every).value) == pytest.approx(plain, rel=1e-12)
+
+
+def test_a_checkpoint_is_one_node_named_checkpoint():
+    """memory.checkpoint: the node's op is "checkpoint" (what record_operations and the graphs show)."""
+    x = Tensor(np.ones((2, 3)))
+    assert bp.checkpoint(lambda a: a.tanh(), x).op == "checkpoint"
+
+
+def test_checkpoint_profile_of_the_shallowest_network():
+    """memory.checkpoint_profile: depth 2 is allowed (depth < 2, not ≤ 2, is rejected)."""
+    prof = bp.checkpoint_profile(2, 8, 2)
+    assert prof["kept"].tolist() == [1472, 1344]
