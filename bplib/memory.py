@@ -364,7 +364,7 @@ def checkpoint_costs(Ws, bs, X, Y, hidden: str = "tanh", every: int | None = Non
             out = block(A, *ps)
             inner = saved_bytes(out, exclude=[*params, A])
             block_bytes = max(block_bytes, inner)
-            A = Tensor(out.value, requires_grad=False)
+            A = Tensor(out.value, requires_grad=out.requires_grad)  # as in the real backward
     grads = ([W.grad for W in Ws], [b.grad for b in bs])
     return CheckpointCosts(every, kept, kept + block_bytes, forward_ops, recomputed), grads
 

@@ -411,3 +411,19 @@ def test_checkpoint_profile_of_the_shallowest_network():
     """memory.checkpoint_profile: depth 2 is allowed (depth < 2, not ≤ 2, is rejected)."""
     prof = bp.checkpoint_profile(2, 8, 2)
     assert prof["kept"].tolist() == [1472, 1344]
+
+
+@pytest.mark.parametrize("frozen,peak", [((), 432 + 256), ((1,), 432 + 256), ((0, 1), 320)])
+def test_checkpoint_peak_counts_what_a_block_recomputes_for_the_gradients_that_pass_through(frozen,
+                                                                                           peak):
+    """memory.checkpoint_costs: a block's input requires grad exactly when its output did.
+
+    Layers 3 → 4 → 16 → 2, batch 2, one layer per block: the 16-wide tanh keeps 256 bytes.  A frozen
+    layer 2 still recomputes and keeps it (layer 1's gradient passes through it); with layers 1 and 2
+    frozen nothing before layer 3 is recomputed.
+    """
+    Ws, bs = bp.tensor_mlp_params([3, 4, 16, 2], seed=0)
+    for i in frozen:
+        Ws[i].requires_grad = bs[i].requires_grad = False
+    costs, _ = bp.checkpoint_costs(Ws, bs, np.ones((2, 3)), np.eye(2)[[0, 1]], every=1)
+    assert costs.peak_bytes == peak
