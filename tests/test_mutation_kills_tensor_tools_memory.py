@@ -31,13 +31,14 @@ def test_check_vjp_names_its_bad_arguments():
     x = np.ones(2)
     with pytest.raises(TypeError, match=r"^g: expected a numeric array, got str"):
         bp.check_vjp(lambda a: a * 2.0, [x], "g", [x])
-    with pytest.raises(ValueError, match=r"^vjp_result: expected one gradient per input \(1\), got 2$"):
+    with pytest.raises(ValueError,
+                       match=r"^vjp_result: expected one gradient per input \(1\), got 2$"):
         bp.check_vjp(lambda a: a * 2.0, [x], x, [x, x])
 
 
 # ------------------------------------------------------------------ mlp_cost_tensor
 def test_mlp_cost_tensor_names_bad_networks_and_data():
-    """tensor_tools.mlp_cost_tensor: every error message, its argument name and the column checks."""
+    """tensor_tools.mlp_cost_tensor: each message, argument name and column check."""
     net = bp.MLP([2, 3, 2], hidden="tanh", output="softmax", loss="cross_entropy", seed=0)
     X, Y = np.ones((4, 2)), np.eye(2)[[0, 1, 1, 0]]
     with pytest.raises(ValueError, match=r"^X: expected 2 columns"):
@@ -48,12 +49,12 @@ def test_mlp_cost_tensor_names_bad_networks_and_data():
                                          r"got X \(4, 2\) and Y \(3, 2\)$"):
         bp.mlp_cost_tensor(net, X, Y[:3])
     leaky = bp.MLP([2, 3, 2], hidden="leaky_relu", output="softmax", loss="cross_entropy", seed=0)
-    with pytest.raises(ValueError, match=r"^net: hidden activation must be one of 'sigmoid', 'tanh', "
-                                         r"'relu', 'identity', got 'leaky_relu'$"):
+    with pytest.raises(ValueError, match=r"^net: hidden activation must be one of 'sigmoid', "
+                                         r"'tanh', 'relu', 'identity', got 'leaky_relu'$"):
         bp.mlp_cost_tensor(leaky, X, Y)
     mse = bp.MLP([2, 3, 2], hidden="tanh", output="softmax", loss="mse", seed=0)
-    with pytest.raises(ValueError, match=r"^net: with loss 'mse' the output must be one of 'sigmoid', "
-                                         r"'tanh', 'relu', 'identity', got 'softmax'$"):
+    with pytest.raises(ValueError, match=r"^net: with loss 'mse' the output must be one of "
+                                         r"'sigmoid', 'tanh', 'relu', 'identity', got 'softmax'$"):
         bp.mlp_cost_tensor(mse, X, Y)
     net.loss_name = "hinge"
     with pytest.raises(ValueError, match=r"^net: unsupported loss 'hinge'; valid names are 'mse', "
@@ -81,11 +82,12 @@ def test_tensor_mlp_logits_are_affine_maps_with_the_activation_between_layers_on
     np.testing.assert_allclose(bp.tensor_mlp_logits(Ws, bs, X, "tanh").value, expected, rtol=1e-12)
     relu = np.maximum(X @ Ws[0].value.T + bs[0].value, 0) @ Ws[1].value.T + bs[1].value
     assert (relu < 0).any()
-    np.testing.assert_allclose(bp.tensor_mlp_logits(Ws, bs, X).value, relu, rtol=1e-12)  # default relu
+    default = bp.tensor_mlp_logits(Ws, bs, X).value
+    np.testing.assert_allclose(default, relu, rtol=1e-12)
 
 
 def test_tensor_mlp_logits_checks_the_data_and_names_it():
-    """tensor_tools.tensor_mlp_logits: X checked as a matrix named "X" with Ws[0]'s columns; hidden."""
+    """tensor_tools.tensor_mlp_logits: X named "X", Ws[0]'s columns; hidden."""
     Ws, bs = bp.tensor_mlp_params([4, 3, 2], seed=0)
     with pytest.raises(ValueError, match=r"^X: expected 4 columns"):
         bp.tensor_mlp_logits(Ws, bs, np.ones((5, 3)))
@@ -127,7 +129,7 @@ def test_train_tensor_mlp_defaults_are_the_documented_ones():
 
 
 def test_train_tensor_mlp_records_the_mean_cost_over_the_epoch():
-    """tensor_tools.train_tensor_mlp: costs[e] is Σ batch cost · batch rows / m (total starts at 0)."""
+    """tensor_tools.train_tensor_mlp: costs[e] = Σ batch cost · rows / m (from 0)."""
     X, Y, y = _tiny_data()
     Ws, bs = bp.tensor_mlp_params([3, 4, 2], seed=0)
     start = float(bp.tensor_mlp_logits(Ws, bs, X, "tanh").cross_entropy(Y).value)
@@ -172,7 +174,7 @@ def test_train_tensor_mlp_test_accuracy_is_that_of_the_returned_network():
 
 # ------------------------------------------------------------------ graph_bytes
 def test_graph_bytes_counts_a_constant_kept_after_an_array_already_counted():
-    """memory.graph_bytes: a repeated array is skipped (continue), the node's other arrays still count."""
+    """memory.graph_bytes: a repeated array is skipped, the node's other arrays count."""
     x = Tensor(np.ones((2, 2)))
     C = (x * np.full((2, 2), 3.0)).sum()   # x, x·c and the constant c: 32 bytes each; the sum 8
     assert bp.graph_bytes(C) == 104
@@ -195,7 +197,8 @@ def test_layer_memory_checks_the_data_and_names_it():
 
 def test_layer_memory_of_a_frozen_network_is_zero():
     """memory.layer_memory: the data is a constant; with frozen parameters nothing is kept."""
-    Ws = [Tensor(np.ones((3, 4)), requires_grad=False), Tensor(np.ones((2, 3)), requires_grad=False)]
+    Ws = [Tensor(np.ones((3, 4)), requires_grad=False),
+          Tensor(np.ones((2, 3)), requires_grad=False)]
     bs = [Tensor(np.zeros(3), requires_grad=False), Tensor(np.zeros(2), requires_grad=False)]
     assert bp.layer_memory((Ws, bs), np.ones((5, 4)), np.eye(2)[[0, 1, 0, 1, 0]]) == [0, 0, 0]
 
@@ -219,7 +222,7 @@ def test_tensor_numerical_gradients_names_its_bad_arguments():
 
 
 def test_tensor_numerical_gradients_are_central_differences_of_every_entry_of_every_input():
-    """tensor_tools.tensor_numerical_gradients: (f(x+ε)−f(x−ε))/2ε per entry, inputs left as given."""
+    """tensor_tools.tensor_numerical_gradients: (f(x+ε)−f(x−ε))/2ε per entry, inputs kept."""
     x, w = np.array([[1.0, -2.0], [0.5, 3.0]]), np.array([2.0, -1.0])
     x0, w0 = x.copy(), w.copy()
     gx, gw = bp.tensor_numerical_gradients(lambda a, b: ((a * b) ** 2).sum(), [x, Tensor(w)])
@@ -247,7 +250,7 @@ def test_tensor_numerical_gradients_work_in_float64_and_accept_any_one_entry_out
         bp.tensor_numerical_gradients(lambda a: a.sum(), 5)
 
 def test_check_tensor_function_is_small_for_right_gradients_and_counts_unused_inputs():
-    """tensor_tools.check_tensor_function: engine vs central differences, eps passed on, no-grad inputs."""
+    """tensor_tools.check_tensor_function: engine vs differences, eps, unused inputs."""
     x = np.array([[0.5, -1.0]])
     assert bp.check_tensor_function(lambda a: (a ** 3).sum(), [x]) < 1e-8
     assert bp.check_tensor_function(lambda a: (a ** 3).sum(), [x], eps=0.5) > 1e-3
@@ -270,7 +273,8 @@ def test_tensor_mlp_params_are_xavier_normal_with_zero_biases():
     assert all(t.requires_grad for t in (*Ws, *bs))
     with pytest.raises(ValueError, match=r"^sizes: must be an integer ≥ 1, got 0"):
         bp.tensor_mlp_params([3, 0], 0)
-    with pytest.raises(ValueError, match=r"^sizes: need at least an input and an output layer, got \[3\]$"):
+    with pytest.raises(ValueError,
+                       match=r"^sizes: need at least an input and an output layer, got \[3\]$"):
         bp.tensor_mlp_params([3], 0)
     with pytest.raises(ValueError, match=r"^seed: expected None or an integer ≥ 0, got -1"):
         bp.tensor_mlp_params([3, 2], -1)
@@ -318,7 +322,8 @@ def test_mlp_cost_checkpointed_names_its_bad_arguments():
     with pytest.raises(ValueError, match=r"^hidden: unknown activation 'soft'; valid names are "
                                          r"'sigmoid', 'tanh', 'relu', 'identity'$"):
         f(Ws, bs, X, Y, hidden="soft")
-    with pytest.raises(ValueError, match=r"^Ws, bs: expected one bias per weight matrix, got 2 and 1$"):
+    with pytest.raises(ValueError,
+                       match=r"^Ws, bs: expected one bias per weight matrix, got 2 and 1$"):
         f(Ws, bs[:1], X, Y)
     with pytest.raises(TypeError, match=r"^Ws: expected a non-empty list of Tensors, got list$"):
         f([W.value for W in Ws], bs, X, Y)
@@ -331,9 +336,11 @@ def test_mlp_cost_checkpointed_names_its_bad_arguments():
 
 def test_saved_bytes_and_layer_memory_name_their_bad_arguments():
     """memory.saved_bytes/_nodes_of, layer_memory: "graph" and "net_or_params"."""
-    with pytest.raises(TypeError, match=r"^graph: expected a Tensor or a list of Tensors, got NoneType$"):
+    with pytest.raises(TypeError,
+                       match=r"^graph: expected a Tensor or a list of Tensors, got NoneType$"):
         bp.saved_bytes(None)
-    with pytest.raises(TypeError, match=r"^graph: expected a Tensor or a list of Tensors, got list$"):
+    with pytest.raises(TypeError,
+                       match=r"^graph: expected a Tensor or a list of Tensors, got list$"):
         bp.saved_bytes([Tensor(1.0), 3])
     with pytest.raises(TypeError, match=r"^net_or_params: expected a bplib.MLP network, got str"):
         bp.layer_memory("net", np.ones((5, 3)), np.ones((5, 2)))
@@ -341,7 +348,7 @@ def test_saved_bytes_and_layer_memory_name_their_bad_arguments():
 
 # ------------------------------------------------------------------ checkpointing costs
 def test_checkpoint_profile_peak_is_kept_plus_the_largest_recomputed_block():
-    """memory.checkpoint_profile/checkpoint_costs: every, peak and recomputed of the chapter's figure.
+    """memory.checkpoint_profile/checkpoint_costs: every, peak, recomputed (the figure).
 
     Depth 4, width 8, batch 2 (n_in 64, n_out 10 by default): each tanh keeps 128 bytes, so the
     peak adds 128 (k = 1), 256 (k = 2: two of the four layers), 384 (k = 3, 4) to the kept bytes.
@@ -374,7 +381,7 @@ def test_checkpoint_costs_of_two_blocks_of_two_layers():
 
 
 def test_saved_bytes_skips_an_excluded_array_but_counts_the_rest_of_the_node():
-    """memory.saved_bytes: an excluded array is skipped (continue), the constant mul keeps still counts."""
+    """memory.saved_bytes: an excluded array is skipped, the rest still counts."""
     x = Tensor(np.ones((2, 2)))
     assert bp.saved_bytes((x * np.full((2, 2), 3.0)).sum(), exclude=[x]) == 32
     assert bp.saved_bytes((x * np.full((2, 2), 3.0)).sum()) == 64
@@ -398,11 +405,12 @@ def test_checkpointed_layers_add_the_bias():
     X, Y = rng.standard_normal((5, 3)), np.eye(2)[[0, 1, 0, 1, 1]]
     plain = float(bp.tensor_mlp_logits(Ws, bs, X, "tanh").cross_entropy(Y).value)
     for every in (None, 1, 2):
-        assert float(bp.mlp_cost_checkpointed(Ws, bs, X, Y, every=every).value) == pytest.approx(plain, rel=1e-12)
+        cost = bp.mlp_cost_checkpointed(Ws, bs, X, Y, every=every)
+        assert float(cost.value) == pytest.approx(plain, rel=1e-12)
 
 
 def test_a_checkpoint_is_one_node_named_checkpoint():
-    """memory.checkpoint: the node's op is "checkpoint" (what record_operations and the graphs show)."""
+    """memory.checkpoint: the node's op is "checkpoint", as record_operations shows."""
     x = Tensor(np.ones((2, 3)))
     assert bp.checkpoint(lambda a: a.tanh(), x).op == "checkpoint"
 
@@ -414,13 +422,12 @@ def test_checkpoint_profile_of_the_shallowest_network():
 
 
 @pytest.mark.parametrize("frozen,peak", [((), 432 + 256), ((1,), 432 + 256), ((0, 1), 320)])
-def test_checkpoint_peak_counts_what_a_block_recomputes_for_the_gradients_that_pass_through(frozen,
-                                                                                           peak):
+def test_checkpoint_peak_counts_what_a_frozen_block_recomputes_for_earlier_layers(frozen, peak):
     """memory.checkpoint_costs: a block's input requires grad exactly when its output did.
 
     Layers 3 → 4 → 16 → 2, batch 2, one layer per block: the 16-wide tanh keeps 256 bytes.  A frozen
-    layer 2 still recomputes and keeps it (layer 1's gradient passes through it); with layers 1 and 2
-    frozen nothing before layer 3 is recomputed.
+    layer 2 still recomputes and keeps it (layer 1's gradient passes through it); with layers 1
+    and 2 frozen nothing before layer 3 is recomputed.
     """
     Ws, bs = bp.tensor_mlp_params([3, 4, 16, 2], seed=0)
     for i in frozen:
