@@ -318,8 +318,8 @@ def train_sequence_model(cell: str, X, Y, n_hidden: int = 16, steps: int = 300, 
         rows = rng.choice(X.shape[0], size=min(batch_size, X.shape[0]), replace=False)
         with np.errstate(over="ignore", invalid="ignore"):
             cost, grads = sequence_model_gradients(cell, params, X[rows], Y[rows], loss=loss)
-        g = [grads[k] for k in names]
-        gnorm = float(np.sqrt(sum(float(np.sum(a * a)) for a in g)))
+            g = [grads[k] for k in names]
+            gnorm = float(np.sqrt(sum(float(np.sum(a * a)) for a in g)))  # inf when it diverges
         costs.append(cost)
         norms.append(gnorm)
         if not np.isfinite(cost) or cost > 1e6 or not np.isfinite(gnorm):

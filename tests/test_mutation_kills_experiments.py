@@ -400,3 +400,55 @@ def test_lstm_pitfall_weight_gradients_are_right_when_the_slip_meets_zero_inputs
     np.testing.assert_allclose(slip[3], right[3], rtol=1e-12, atol=1e-15)
     np.testing.assert_allclose(slip[4], right[4], rtol=1e-12, atol=1e-15)
     assert not np.allclose(slip[5], right[5])
+
+
+@pytest.mark.parametrize("cell, extra", [("rnn", dict(recurrent_radius=0.9)), ("lstm", dict(forget_bias=3.0))])
+def test_train_sequence_model_is_adam_on_clipped_minibatch_gradients(cell, extra):
+    """sequences.train_sequence_model: the initial model (seed, recurrent_radius, forget_bias for
+    the LSTM), batches drawn without replacement from default_rng(seed), the clipped Adam step with
+    its bias corrections, the number of steps and the history's "cost" and "grad_norm"."""
+    X, lab = bp.recall_task(6, 2, n_symbols=3, n_distractors=2, seed=0)
+    Y = np.eye(3)[lab]
+    kw = dict(n_hidden=3, steps=4, lr=0.05, batch_size=4, clip=0.5, seed=2, **extra)
+    params, hist = bp.train_sequence_model(cell, X, Y, **kw)
+    p = bp.init_sequence_model(cell, X.shape[2], 3, 3, seed=2, **extra)
+    m1 = {k: np.zeros_like(v) for k, v in p.items()}
+    m2 = {k: np.zeros_like(v) for k, v in p.items()}
+    rng = np.random.default_rng(2)
+    costs, norms = [], []
+    for step in range(1, 5):
+        rows = rng.choice(6, size=4, replace=False)
+        cost, grads = bp.sequence_model_gradients(cell, p, X[rows], Y[rows])
+        g = [grads[k] for k in p]
+        costs.append(cost)
+        norms.append(np.sqrt(sum(np.sum(a * a) for a in g)))
+        g, _ = bp.clip_by_norm(g, 0.5)
+        for k, gk in zip(list(p), g):
+            m1[k] = 0.9 * m1[k] + 0.1 * gk
+            m2[k] = 0.999 * m2[k] + 0.001 * gk * gk
+            p[k] = p[k] - 0.05 * (m1[k] / (1 - 0.9 ** step)) / (np.sqrt(m2[k] / (1 - 0.999 ** step)) + 1e-8)
+    assert set(hist) == {"cost", "grad_norm", "diverged"} and hist["diverged"] is False
+    np.testing.assert_allclose(hist["cost"], costs, rtol=1e-12)
+    np.testing.assert_allclose(hist["grad_norm"], norms, rtol=1e-12)
+    for k in p:
+        assert params[k].dtype == np.float64
+        np.testing.assert_allclose(params[k], p[k], rtol=1e-10, atol=1e-14)
+
+
+def test_train_sequence_model_stops_and_diverges_quietly():
+    """sequences.train_sequence_model: stop_cost ends the run after 10 steps (not 11, not None
+    returned); a diverging SGD run stops without a RuntimeWarning; bad counts are named."""
+    X, lab = bp.recall_task(6, 2, n_symbols=3, n_distractors=2, seed=0)
+    Y = np.eye(3)[lab]
+    params, hist = bp.train_sequence_model("rnn", X, Y, n_hidden=3, steps=30, stop_cost=1e9)
+    assert len(hist["cost"]) == 10 and set(params) == {"Wx", "Wh", "b", "V", "c"}
+    with np.errstate(all="raise"):
+        import warnings
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            _, hist = bp.train_sequence_model("rnn", np.ones((4, 3, 1)), np.eye(2)[[0, 1, 0, 1]],
+                                              n_hidden=2, steps=5, optimizer="sgd", lr=1e300, loss="mse")
+    assert hist["diverged"] is True
+    for kw, name in ((dict(steps=0), "steps"), (dict(batch_size=0), "batch_size"), (dict(lr=0.0), "lr")):
+        with pytest.raises(ValueError, match=rf"^{name}: "):
+            bp.train_sequence_model("rnn", X, Y, **kw)
