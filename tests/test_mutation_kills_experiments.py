@@ -106,6 +106,11 @@ def test_check_conv_output_size_names_each_slip():
     assert c(3, 7, 3, stride=2, padding=1) == (
         "Not yet: the padding is added on both sides, so the padded length is n + 2P; "
         "count the first window too: (n + 2P − k)/s windows fit after it, so add 1.")
+    first = "Not yet: count the first window too: (n + 2P − k)/s windows fit after it, so add 1."
+    assert c(9, 8, 3, padding=2) == first and c(4, 7, 3) == first
+    assert c(6, 8, 3, stride=2, padding=2) == (
+        "Not yet: round down: a window that would stick out of the padded input is not used.")
+    assert c(5.5, 8, 3, stride=2, padding=2) == "Not yet: round (n + 2P − k)/s down before adding 1."
     assert c("four", 8, 3) == "Not yet: the answer should be a whole number, got 'four'."
 
 
