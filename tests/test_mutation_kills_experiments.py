@@ -457,3 +457,122 @@ def test_train_sequence_model_stops_and_diverges_quietly():
     for kw, name in ((dict(steps=0), "steps"), (dict(batch_size=0), "batch_size"), (dict(lr=0.0), "lr")):
         with pytest.raises(ValueError, match=rf"^{name}: "):
             bp.train_sequence_model("rnn", X, Y, **kw)
+
+
+def test_more_experiment_defaults_the_chapters_rely_on():
+    """Default-value mutants of recurrent_weights, jacobian_norms_by_lag, sum_task,
+    clipping_experiment, train_sequence_model, residual_gradient_profile, depth_comparison."""
+    assert _defaults(bp.recurrent_weights) == dict(seed=0)
+    assert _defaults(bp.jacobian_norms_by_lag) == dict(n_h=32, T=50, input_scale=0.01, m=8, seed=0)
+    assert _defaults(bp.sum_task) == dict(seed=0)
+    assert _defaults(bp.clipping_experiment) == dict(clips=(None, 0.5), T=10, n_hidden=16, steps=300, lr=0.6,
+                                                     radius=2.0, seed=0)
+    assert _defaults(bp.train_sequence_model) == dict(
+        n_hidden=16, steps=300, lr=0.01, batch_size=32, optimizer="adam", clip=None, loss="cross_entropy",
+        seed=0, recurrent_radius=None, forget_bias=1.0, params=None, stop_cost=None)
+    assert _defaults(bp.residual_gradient_profile) == dict(n_blocks=18, hidden="sigmoid", skip=True, norm=None,
+                                                           width=16, init="xavier", seed=0)
+    assert _defaults(bp.depth_comparison) == dict(
+        variants=("plain", "residual"), seeds=(0, 1, 2), n_blocks=18, width=16, hidden="sigmoid",
+        init="xavier", lr=0.6, epochs=8, batch_size=32)
+
+
+def test_jacobian_norms_by_lag_is_the_documented_rnn():
+    """sequences.jacobian_norms_by_lag and recurrent_weights: W_h from recurrent_weights(n_h,
+    radius, seed), inputs input_scale · N(0, 1) from seed + 1, input_scale = 0 allowed; names."""
+    n_h, T, m, seed, r = 3, 4, 2, 2, 0.8
+    W = np.random.default_rng(seed).normal(size=(n_h, n_h))
+    Wh = W * (r / bp.spectral_radius(W))
+    np.testing.assert_allclose(bp.recurrent_weights(n_h, r, seed), Wh, rtol=1e-12)
+    X = 0.3 * np.random.default_rng(seed + 1).normal(size=(m, T, n_h))
+    h0 = np.zeros((m, n_h))
+    H = bp.rnn(X, h0, np.eye(n_h), Wh, np.zeros(n_h))
+    np.testing.assert_allclose(bp.jacobian_norms_by_lag(r, n_h=n_h, T=T, input_scale=0.3, m=m, seed=seed),
+                               bp.state_jacobian_norms(H, h0, Wh), rtol=1e-12)
+    assert np.isfinite(bp.jacobian_norms_by_lag(r, n_h=n_h, T=T, input_scale=0.0, m=m)).all()
+    for kw, name in ((dict(n_h=0), "n_h"), (dict(T=0), "T"), (dict(m=0), "m")):
+        with pytest.raises(ValueError, match=rf"^{name}: "):
+            bp.jacobian_norms_by_lag(r, **kw)
+    with pytest.raises(ValueError, match=r"^n_h: "):
+        bp.recurrent_weights(0, r)
+    with pytest.raises(ValueError, match=r"^radius: "):
+        bp.recurrent_weights(3, 0.0)
+    for kw, name in ((dict(n=0, T=2), "n"), (dict(n=2, T=0), "T")):
+        with pytest.raises(ValueError, match=rf"^{name}: "):
+            bp.sum_task(**kw)
+
+
+def test_clipping_experiment_runs_the_same_sgd_with_and_without_clipping():
+    """sequences.clipping_experiment: sum_task(500, T, seed + 100), then train_sequence_model
+    with every setting forwarded (n_hidden, steps, batch 32, sgd, mse, seed, radius)."""
+    out = bp.clipping_experiment(clips=(None, 0.2), T=3, n_hidden=2, steps=3, lr=0.1, radius=1.5, seed=1)
+    X, Y = bp.sum_task(500, 3, seed=101)
+    assert set(out) == {None, 0.2}
+    for clip in (None, 0.2):
+        _, hist = bp.train_sequence_model("rnn", X, Y, n_hidden=2, steps=3, lr=0.1, batch_size=32,
+                                          optimizer="sgd", clip=clip, loss="mse", seed=1, recurrent_radius=1.5)
+        np.testing.assert_allclose(out[clip]["cost"], hist["cost"], rtol=1e-12)
+    assert not np.allclose(out[None]["cost"], out[0.2]["cost"])
+
+
+def test_sequence_model_read_out_adds_its_bias_and_checks_y():
+    """sequences.sequence_model_predict (+ c, not − c) and sequence_model_gradients (Y's width)."""
+    X, lab = bp.recall_task(3, 2, seed=0)
+    p = bp.init_sequence_model("rnn", X.shape[2], 3, 4, seed=0)
+    q = dict(p, c=p["c"] + 1.0)
+    np.testing.assert_allclose(bp.sequence_model_predict("rnn", q, X) - bp.sequence_model_predict("rnn", p, X),
+                               1.0, rtol=1e-12)
+    with pytest.raises(ValueError, match=r"^Y: "):
+        bp.sequence_model_gradients("rnn", p, X, np.eye(3)[[0, 1, 2]])
+
+
+def test_shift_images_moves_pixels_both_ways_and_names_bad_input():
+    """cnn.shift_images: shifts up and left (negative) as well as down and right, several
+    images at once; X's width and the shift's type are checked by name."""
+    X = np.arange(18.0).reshape(2, 9)
+    up_left = bp.shift_images(X, rows=-1, cols=-2, size=3)
+    want = np.zeros((2, 3, 3))
+    want[:, :2, :1] = X.reshape(2, 3, 3)[:, 1:, 2:]
+    np.testing.assert_array_equal(up_left, want.reshape(2, 9))
+    down = bp.shift_images(X, rows=2, size=3)
+    want = np.zeros((2, 3, 3))
+    want[:, 2:] = X.reshape(2, 3, 3)[:, :1]
+    np.testing.assert_array_equal(down, want.reshape(2, 9))
+    with pytest.raises(ValueError, match=r"^X: "):
+        bp.shift_images(np.zeros((2, 5)), size=3)
+    with pytest.raises(TypeError, match=r"^rows: expected an integer number of pixels"):
+        bp.shift_images(X, rows="a", size=3)
+
+
+def test_the_depth_experiments_forward_their_settings_and_name_bad_input():
+    """residual_experiments.residual_gradient_profile / depth_comparison: hidden, norm, init and
+    seed reach the network; accuracy is the fraction right; X/Y names and labels_test's length."""
+    rng = np.random.default_rng(0)
+    X, lab = rng.random((6, 3)), np.arange(6) % 2
+    Y = np.eye(2)[lab]
+    kw = dict(n_blocks=1, hidden="tanh", skip=False, norm="layer", width=3, init="he", seed=4)
+    net = bp.ResidualMLP(3, 3, 1, 2, hidden="tanh", skip=False, norm="layer", init="he", seed=4)
+    np.testing.assert_allclose(bp.residual_gradient_profile(X, Y, **kw), net.weight_gradient_norms(X, Y),
+                               rtol=1e-12)
+    with pytest.raises(TypeError, match=r"^X: "):
+        bp.residual_gradient_profile("x", Y)
+    with pytest.raises(TypeError, match=r"^Y: "):
+        bp.residual_gradient_profile(X, "y")
+    res = bp.depth_comparison(X, Y, X, lab, variants=("plain + layer norm",), seeds=(2,), n_blocks=1, width=3,
+                              hidden="tanh", init="he", lr=0.3, epochs=2, batch_size=4)["plain + layer norm"]
+    net = bp.ResidualMLP(3, 3, 1, 2, hidden="tanh", skip=False, norm="layer", init="he", seed=2)
+    norms = net.weight_gradient_norms(X, Y)
+    costs = net.train(X, Y, lr=0.3, epochs=2, batch_size=4, seed=2)
+    assert res.seeds == [2]
+    np.testing.assert_allclose(res.initial_norms[0], norms, rtol=1e-12)
+    np.testing.assert_allclose(res.costs[0], costs, rtol=1e-12)
+    assert res.accuracy[0] == np.mean(net.predict(X) == lab) == 5 / 6
+    for args, name in (((X, Y, X, lab[:5]), r"labels_test: expected shape \(6,\), got shape \(5,\)$"),
+                       (("x", Y, X, lab), "X_train: "), ((X, "y", X, lab), "Y_train: "),
+                       ((X, Y, X[:, :2], lab), "X_test: ")):
+        with pytest.raises((TypeError, ValueError), match=rf"^{name}"):
+            bp.depth_comparison(*args, n_blocks=1, width=3, epochs=1)
+    with pytest.raises(ValueError, match=r"^epochs: "):
+        bp.depth_comparison(X, Y, X, lab, n_blocks=1, width=3, epochs=0)
+    with pytest.raises(ValueError, match=r"^variants: unknown name 'deep'; valid names are 'plain', 'residual', "):
+        bp.depth_comparison(X, Y, X, lab, variants=("deep",), n_blocks=1, width=3, epochs=1)
