@@ -105,10 +105,10 @@ def check_jacobian_norm(answer, radius: float, lag: int) -> "CheckResult":  # no
         return CheckResult(False, f"Not yet: expected a number, got {answer!r}.")
     if np.isclose(given, expected, rtol=1e-2, atol=0.0):
         return CheckResult(True, f"Right: ρ^k = {radius:g}^{lag} = {expected:.4g}.")
-    if np.isclose(given, radius * lag, rtol=1e-2):
+    if np.isclose(given, radius * lag, rtol=1e-2, atol=0.0):
         return CheckResult(False, "Not yet: the k factors multiply, they do not add.")
     for off in (lag - 1, lag + 1):
-        if off >= 1 and np.isclose(given, radius ** off, rtol=1e-2):
+        if off >= 1 and np.isclose(given, radius ** off, rtol=1e-2, atol=0.0):
             return CheckResult(False, f"Not yet: that is ρ^{off}. Count the factors: going back k = {lag} "
                                       f"steps, from h_T to h_(T−{lag}), multiplies exactly {lag} Jacobians.")
     return CheckResult(False, f"Not yet: {given:.4g} is too {'large' if given > expected else 'small'}. "

@@ -576,3 +576,44 @@ def test_the_depth_experiments_forward_their_settings_and_name_bad_input():
         bp.depth_comparison(X, Y, X, lab, n_blocks=1, width=3, epochs=0)
     with pytest.raises(ValueError, match=r"^variants: unknown name 'deep'; valid names are 'plain', 'residual', "):
         bp.depth_comparison(X, Y, X, lab, variants=("deep",), n_blocks=1, width=3, epochs=1)
+
+
+def test_check_jacobian_norm_names_each_slip():
+    """sequences.check_jacobian_norm: the verdict and wording of every branch, the 1 % windows
+    (rtol, atol = 0), the off-by-one hints only for k ± 1 ≥ 1, and the names radius and lag."""
+    c = bp.check_jacobian_norm
+    generic = ("The Jacobian over k steps is a product of k copies of W_h; what is the norm of ρQ for an "
+               "orthogonal Q?")
+    cases = [
+        ((0.9 ** 10, 0.9, 10), True, "Right: ρ^k = 0.9^10 = 0.3487."),
+        ((9.05, 0.9, 10), False, "Not yet: the k factors multiply, they do not add."),
+        ((0.9 ** 9 * 1.005, 0.9, 10), False, "Not yet: that is ρ^9. Count the factors: going back k = 10 "
+                                             "steps, from h_T to h_(T−10), multiplies exactly 10 Jacobians."),
+        ((0.9, 0.9, 2), False, "Not yet: that is ρ^1. Count the factors: going back k = 2 steps, from h_T "
+                               "to h_(T−2), multiplies exactly 2 Jacobians."),
+        ((1.0, 0.9, 1), False, "Not yet: 1 is too large. " + generic),
+        ((0.9 ** 9 * 1.5, 0.9, 10), False, "Not yet: 0.5811 is too large. " + generic),
+        ((0.01, 0.9, 10), False, "Not yet: 0.01 is too small. " + generic),
+        ((0.0, 0.01, 5), False, "Not yet: 0 is too small. " + generic),
+        (("x", 0.9, 3), False, "Not yet: expected a number, got 'x'."),
+    ]
+    for args, ok, message in cases:
+        result = c(*args)
+        assert (result.ok, result.message) == (ok, message), args
+    with pytest.raises(ValueError, match=r"^radius: "):
+        c(1.0, 0.0, 3)
+    with pytest.raises(ValueError, match=r"^lag: "):
+        c(1.0, 0.9, 0)
+
+
+def test_kernel_gradient_footprint_counts_the_padded_input():
+    """cnn.kernel_gradient_footprint: the defaults, padding in the output size and the padded
+    grid, integer counts, q = k rejected with the valid range."""
+    assert _defaults(bp.kernel_gradient_footprint) == dict(stride=1, padding=0, p=0, q=0)
+    counts, out = bp.kernel_gradient_footprint(4, 3, padding=1, p=2, q=1)
+    assert out == 4 and counts.shape == (6, 6) and counts.dtype.kind == "i"
+    want = np.zeros((6, 6), dtype=int)
+    want[2:6, 1:5] = 1
+    np.testing.assert_array_equal(counts, want)
+    with pytest.raises(ValueError, match=r"^p, q: kernel entry must lie in 0 … 2, got \(0, 3\)$"):
+        bp.kernel_gradient_footprint(4, 3, q=3)
