@@ -617,3 +617,107 @@ def test_kernel_gradient_footprint_counts_the_padded_input():
     np.testing.assert_array_equal(counts, want)
     with pytest.raises(ValueError, match=r"^p, q: kernel entry must lie in 0 … 2, got \(0, 3\)$"):
         bp.kernel_gradient_footprint(4, 3, q=3)
+
+
+def test_train_retrieval_is_sgd_on_fresh_batches_with_a_recorded_history():
+    """retrieval.train_retrieval: the model from create(…, seed, scale), batches seeded from
+    default_rng([seed, 1]), the history every ``every`` steps and at the last; names."""
+    kw = dict(d=4, d_v=3, n_pairs=3, n_keys=6, n_values=3, n_queries=2)
+    test = bp.generate_retrieval(5, n_pairs=3, n_keys=6, n_values=3, n_queries=2, seed=9)
+    model, hist = bp.train_retrieval(steps=5, batch_size=3, lr=0.5, seed=3, test=test, every=2, scale=False, **kw)
+    ref = RetrievalModel.create(6, 3, 4, 3, 3, False)
+    rng = np.random.default_rng([3, 1])
+    steps, loss, acc = [], [], []
+    for step in range(5):
+        batch = bp.generate_retrieval(3, 3, 6, 3, 2, seed=int(rng.integers(2 ** 32)))
+        grads = ref.gradients(batch)
+        if step in (0, 2, 4):
+            steps.append(step)
+            loss.append(ref.loss(batch))
+            acc.append(ref.accuracy(test))
+        for name, g in grads.items():
+            ref.params[name] = ref.params[name] - 0.5 * g
+    assert hist.steps == steps == [0, 2, 4]
+    np.testing.assert_allclose(hist.loss, loss, rtol=1e-12)
+    np.testing.assert_allclose(hist.accuracy, acc, rtol=1e-12)
+    for name in ref.params:
+        np.testing.assert_allclose(model.params[name], ref.params[name], rtol=1e-12)
+    assert _defaults(bp.train_retrieval) == dict(steps=400, batch_size=64, lr=1.0, d=16, d_v=16, n_pairs=12,
+                                                 n_keys=26, n_values=10, n_queries=4, seed=0, test=None,
+                                                 every=50, scale=True)
+    for kw2, name in ((dict(steps=0), "steps"), (dict(batch_size=0), "batch_size"), (dict(lr=0.0), "lr")):
+        with pytest.raises(ValueError, match=rf"^{name}: "):
+            bp.train_retrieval(**kw2)
+    with pytest.raises(TypeError, match=r"^test: expected a RetrievalTask from generate_retrieval or None, "
+                                        r"got str$"):
+        bp.train_retrieval(steps=1, test="test")
+
+
+def test_small_cnn_initialisation_and_names():
+    """cnn.SmallCNN.__init__: He-scaled N(0, 2/k²) kernels and N(0, 1/n_flat) dense weights from
+    default_rng(seed), the documented defaults, and every count named."""
+    net = bp.SmallCNN(channels=2, kernel=3, image_size=4, n_classes=3, seed=5)
+    rng = np.random.default_rng(5)
+    np.testing.assert_array_equal(net.W1, rng.normal(0.0, np.sqrt(2.0 / 9), size=(2, 1, 3, 3)))
+    np.testing.assert_array_equal(net.W2, rng.normal(0.0, np.sqrt(1.0 / 8), size=(3, 8)))
+    assert _defaults(bp.SmallCNN) == dict(channels=8, kernel=3, image_size=8, n_classes=10, seed=0)
+    for kw, name in ((dict(channels=0), "channels"), (dict(kernel=0), "kernel"), (dict(image_size=0), "image_size"),
+                     (dict(n_classes=0), "n_classes")):
+        with pytest.raises(ValueError, match=rf"^{name}: "):
+            bp.SmallCNN(**kw)
+
+
+def test_small_cnn_relu_derivative_is_zero_at_zero():
+    """cnn.SmallCNN.gradients: the ReLU factor is (Z1 > 0), so blank images (Z1 = 0 exactly, zero
+    biases) send no gradient to the conv biases."""
+    net = bp.SmallCNN(channels=2, image_size=4, n_classes=3, seed=0)
+    grads = net.gradients(np.zeros((2, 16)), np.eye(3)[[0, 1]])
+    np.testing.assert_array_equal(grads[1], 0.0)
+
+
+def test_recall_task_uses_every_symbol_and_distractor():
+    """sequences.recall_task: labels 0 … n_symbols − 1, one distractor per middle step drawn from
+    all n_distractors (lag = 2 has one), the query marker last; names."""
+    X, lab = bp.recall_task(200, 3, n_symbols=3, n_distractors=2, seed=0)
+    assert set(lab) == {0, 1, 2}
+    middle = X[:, 1:3]
+    np.testing.assert_array_equal(middle.sum(axis=2), 1.0)
+    assert set(np.argmax(middle, axis=2).ravel()) == {3, 4}
+    X2, _ = bp.recall_task(5, 2, seed=1)
+    np.testing.assert_array_equal(X2[:, 1].sum(axis=1), 1.0)
+    assert _defaults(bp.recall_task) == dict(n_symbols=4, n_distractors=4, seed=0)
+    for args, name in (((0, 2), "n"), ((2, 0), "lag"), ((2, 2, 0), "n_symbols"), ((2, 2, 2, 0), "n_distractors")):
+        with pytest.raises(ValueError, match=rf"^{name}: "):
+            bp.recall_task(*args)
+
+
+def test_init_sequence_model_draws_uniform_weights_in_plus_minus_one_over_sqrt_n():
+    """sequences.init_sequence_model: every entry in U(−1/√n_h, 1/√n_h), both signs present; the
+    defaults; names; recurrent_radius only for the RNN."""
+    p = bp.init_sequence_model("rnn", 5, 4, 3, seed=0)
+    for name, value in p.items():
+        assert np.abs(value).max() <= 0.5 and value.min() < 0 < value.max(), name
+    assert _defaults(bp.init_sequence_model) == dict(seed=0, recurrent_radius=None, forget_bias=1.0)
+    for args, name in ((("rnn", 0, 2, 2), "n_in"), (("rnn", 2, 0, 2), "n_hidden"), (("rnn", 2, 2, 0), "n_out")):
+        with pytest.raises(ValueError, match=rf"^{name}: "):
+            bp.init_sequence_model(*args)
+    with pytest.raises(ValueError, match=r"^recurrent_radius: only for cell='rnn'$"):
+        bp.init_sequence_model("lstm", 2, 2, 2, recurrent_radius=0.5)
+    with pytest.raises(ValueError, match=r"^recurrent_radius: "):
+        bp.init_sequence_model("rnn", 2, 2, 2, recurrent_radius=0.0)
+
+
+def test_sequence_model_gradients_stay_finite_and_keep_their_names():
+    """sequences.sequence_model_gradients: probabilities clipped away from 0 before the log, the
+    truncated RNN's gradients under the parameter names, truncate rejected for the LSTM."""
+    X, lab = bp.recall_task(3, 3, seed=0)
+    Y = np.eye(4)[lab]
+    p = bp.init_sequence_model("rnn", X.shape[2], 3, 4, seed=0)
+    p["c"] = np.array([2000.0, -2000.0, -2000.0, -2000.0])
+    cost, _ = bp.sequence_model_gradients("rnn", p, X, Y)
+    assert np.isfinite(cost)
+    _, grads = bp.sequence_model_gradients("rnn", p, X, Y, truncate=2)
+    assert set(grads) == set(p)
+    q = bp.init_sequence_model("lstm", X.shape[2], 3, 4, seed=0)
+    with pytest.raises(ValueError, match=r"^truncate: only implemented for cell='rnn'$"):
+        bp.sequence_model_gradients("lstm", q, X, Y, truncate=2)
