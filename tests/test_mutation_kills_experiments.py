@@ -721,3 +721,16 @@ def test_sequence_model_gradients_stay_finite_and_keep_their_names():
     q = bp.init_sequence_model("lstm", X.shape[2], 3, 4, seed=0)
     with pytest.raises(ValueError, match=r"^truncate: only implemented for cell='rnn'$"):
         bp.sequence_model_gradients("lstm", q, X, Y, truncate=2)
+
+
+def test_small_cnn_works_in_float64_whatever_it_is_given():
+    """cnn.as_images and SmallCNN.set_params: float32 images and parameters become float64 (the
+    gradient checks of chapter 12 need float64), and as_images names the shapes it accepts."""
+    net = bp.SmallCNN(channels=1, image_size=4, n_classes=3, seed=0)
+    net.set_params(net.get_params().astype(np.float32))
+    assert all(p.dtype == np.float64 for p in net.params)
+    assert bp.as_images(np.zeros((2, 16), dtype=np.float32), 4).dtype == np.float64
+    assert bp.as_images(np.zeros((2, 1, 4, 4), dtype=np.float32), 4).dtype == np.float64
+    assert _defaults(bp.as_images) == dict(size=8)
+    with pytest.raises(ValueError, match=r"^X: expected shape \(m, 16\) or \(m, 1, 4, 4\), got shape \(2, 2, 4, 4\)$"):
+        bp.as_images(np.zeros((2, 2, 4, 4)), 4)
