@@ -734,3 +734,23 @@ def test_small_cnn_works_in_float64_whatever_it_is_given():
     assert _defaults(bp.as_images) == dict(size=8)
     with pytest.raises(ValueError, match=r"^X: expected shape \(m, 16\) or \(m, 1, 4, 4\), got shape \(2, 2, 4, 4\)$"):
         bp.as_images(np.zeros((2, 2, 4, 4)), 4)
+
+
+def test_the_sequence_models_name_their_bad_inputs():
+    """sequences._sequences, _states, spectral_radius: the messages for text, an empty batch, a
+    sequence of length 0, float32 data (computed in float64), wrong params, a non-square W."""
+    p = bp.init_sequence_model("rnn", 2, 3, 2, seed=0)
+    with pytest.raises(TypeError, match=r"^X: expected a 3-D numeric array of shape \(m, T, n_in\), got"):
+        bp.sequence_model_predict("rnn", p, "abc")
+    with pytest.raises(ValueError, match=r"^X: empty batch, expected at least one sequence, got shape \(0, 2, 2\)$"):
+        bp.sequence_model_predict("rnn", p, np.zeros((0, 2, 2)))
+    one = bp.sequence_model_predict("rnn", p, np.ones((1, 2, 2), dtype=np.float32))
+    assert one.shape == (1, 2) and one.dtype == np.float64
+    with pytest.raises(TypeError, match=r"^params: expected the dict of init_sequence_model \(keys Wx, Wh, b, V, "
+                                        r"c\), got dict \['Wh', 'Wx'\]$"):
+        bp.sequence_model_predict("rnn", {"Wx": p["Wx"], "Wh": p["Wh"]}, np.ones((1, 2, 2)))
+    with pytest.raises(TypeError, match=r"^params: expected the dict of init_sequence_model \(keys Wx, Wh, b, V, "
+                                        r"c\), got list $"):
+        bp.sequence_model_predict("rnn", [1], np.ones((1, 2, 2)))
+    with pytest.raises(ValueError, match=r"^W: expected a square matrix, shape \(n, n\), got shape \(2, 3\)$"):
+        bp.spectral_radius(np.zeros((2, 3)))
