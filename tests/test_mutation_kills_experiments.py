@@ -624,20 +624,20 @@ def test_train_retrieval_is_sgd_on_fresh_batches_with_a_recorded_history():
     default_rng([seed, 1]), the history every ``every`` steps and at the last; names."""
     kw = dict(d=4, d_v=3, n_pairs=3, n_keys=6, n_values=3, n_queries=2)
     test = bp.generate_retrieval(5, n_pairs=3, n_keys=6, n_values=3, n_queries=2, seed=9)
-    model, hist = bp.train_retrieval(steps=5, batch_size=3, lr=0.5, seed=3, test=test, every=2, scale=False, **kw)
+    model, hist = bp.train_retrieval(steps=6, batch_size=3, lr=0.5, seed=3, test=test, every=4, scale=False, **kw)
     ref = RetrievalModel.create(6, 3, 4, 3, 3, False)
     rng = np.random.default_rng([3, 1])
     steps, loss, acc = [], [], []
-    for step in range(5):
+    for step in range(6):
         batch = bp.generate_retrieval(3, 3, 6, 3, 2, seed=int(rng.integers(2 ** 32)))
         grads = ref.gradients(batch)
-        if step in (0, 2, 4):
+        if step in (0, 4, 5):
             steps.append(step)
             loss.append(ref.loss(batch))
             acc.append(ref.accuracy(test))
         for name, g in grads.items():
             ref.params[name] = ref.params[name] - 0.5 * g
-    assert hist.steps == steps == [0, 2, 4]
+    assert hist.steps == steps == [0, 4, 5]
     np.testing.assert_allclose(hist.loss, loss, rtol=1e-12)
     np.testing.assert_allclose(hist.accuracy, acc, rtol=1e-12)
     for name in ref.params:
@@ -754,3 +754,53 @@ def test_the_sequence_models_name_their_bad_inputs():
         bp.sequence_model_predict("rnn", [1], np.ones((1, 2, 2)))
     with pytest.raises(ValueError, match=r"^W: expected a square matrix, shape \(n, n\), got shape \(2, 3\)$"):
         bp.spectral_radius(np.zeros((2, 3)))
+
+
+def test_retrieval_model_creation_and_tasks_follow_the_documented_recipe():
+    """retrieval.RetrievalModel.create and generate_retrieval: N(0, 1) embeddings, a read-out
+    scaled by 1/√d_v, zero biases, from default_rng(seed); the defaults; every count named;
+    values include 0; n_pairs = n_keys and n_queries = n_pairs allowed."""
+    model = RetrievalModel.create(n_keys=5, n_values=3, d=4, d_v=2, seed=7, scale=False)
+    rng = np.random.default_rng(7)
+    want = {"Wq": rng.normal(size=(4, 5)), "Wk": rng.normal(size=(4, 5)), "Wv": rng.normal(size=(2, 3)),
+            "Wo": rng.normal(size=(3, 2)) / np.sqrt(2)}
+    for name, value in want.items():
+        np.testing.assert_array_equal(model.params[name], value)
+    np.testing.assert_array_equal(model.params["bo"], 0.0)
+    assert _defaults(RetrievalModel.create) == dict(n_keys=26, n_values=10, d=16, d_v=16, seed=0, scale=True)
+    assert RetrievalModel.create().scale is True
+    for kw, name in ((dict(d=0), "d"), (dict(d_v=0), "d_v"), (dict(n_keys=0), "n_keys"),
+                     (dict(n_values=0), "n_values"), (dict(seed=-1), "seed")):
+        with pytest.raises(ValueError, match=rf"^{name}: "):
+            RetrievalModel.create(**kw)
+    task = bp.generate_retrieval(50, n_pairs=3, n_keys=3, n_values=3, n_queries=3, seed=1)
+    assert set(task.values.ravel()) == {0, 1, 2}
+    assert _defaults(bp.generate_retrieval) == dict(n_pairs=12, n_keys=26, n_values=10, n_queries=4, seed=0)
+    for kw, name in ((dict(m=0), "m"), (dict(m=1, n_pairs=0), "n_pairs"), (dict(m=1, n_keys=0), "n_keys"),
+                     (dict(m=1, n_values=0), "n_values"), (dict(m=1, n_queries=0), "n_queries")):
+        with pytest.raises(ValueError, match=rf"^{name}: "):
+            bp.generate_retrieval(**kw)
+    with pytest.raises(TypeError, match=r"^task: expected a RetrievalTask from generate_retrieval, got str$"):
+        model.loss("task")
+
+
+def test_retrieval_gradients_match_differences_with_a_nonzero_output_bias():
+    """retrieval.RetrievalModel.gradients/loss: logits = O W_oᵀ + b_o (b_o ≠ 0 here) and the
+    gradients of the mean cross-entropy against central differences; large logits stay finite."""
+    model = RetrievalModel.create(n_keys=5, n_values=3, d=2, d_v=2, seed=1)
+    model.params["bo"] = np.array([0.5, -1.0, 2.0])
+    task = bp.generate_retrieval(3, n_pairs=3, n_keys=5, n_values=3, n_queries=2, seed=4)
+    grads = model.gradients(task)
+    for name, value in model.params.items():
+        num = np.zeros_like(value)
+        for idx in np.ndindex(value.shape):
+            old = value[idx]
+            value[idx] = old + 1e-6
+            up = model.loss(task)
+            value[idx] = old - 1e-6
+            down = model.loss(task)
+            value[idx] = old
+            num[idx] = (up - down) / 2e-6
+        np.testing.assert_allclose(grads[name], num, rtol=1e-5, atol=1e-8, err_msg=name)
+    model.params["Wo"] = model.params["Wo"] * 1e3
+    assert np.isfinite(model.loss(task))
