@@ -3,8 +3,9 @@ the survivors not listed as equivalent in tests/mutation/equivalent*.txt, and th
 the mutants that were run (those outside the run's globs are "not checked" and not counted).
 
     summary.py WORK [SECONDS]                  one run's directory
-    summary.py --merge WORK1 WORK2 ...         several runs, oldest first: for each function, the
-                                               newest run that checked it decides all its mutants
+    summary.py --merge WORK1 WORK2 ...         several runs: for each function, the run started
+                                               last (newest code and tests) that checked it decides
+                                               all its mutants
 """
 import collections
 import pathlib
@@ -12,7 +13,9 @@ import re
 import sys
 
 if sys.argv[1] == "--merge":
-    works, seconds = [pathlib.Path(a) for a in sys.argv[2:]], None
+    # run.sh writes setup.cfg into its directory when the run starts
+    works = sorted((pathlib.Path(a) for a in sys.argv[2:]), key=lambda w: (w / "setup.cfg").stat().st_mtime)
+    seconds = None
 else:
     works, seconds = [pathlib.Path(sys.argv[1])], int(sys.argv[2]) if len(sys.argv) > 2 else None
 here = pathlib.Path(__file__).resolve().parent
