@@ -207,15 +207,15 @@ def test_input_gradient_by_lag_names_a_bad_lag():
 def test_recall_experiment_reports_held_out_accuracy_per_lag_and_seed():
     """sequences.recall_experiment (no test ran it): the training/test data seeds 1000 + lag and
     2000 + lag, every setting passed to train_sequence_model, accuracy = mean(argmax == label)."""
-    kw = dict(n_hidden=3, steps=3, lr=0.05, batch_size=4, clip=0.5, forget_bias=2.0, stop_cost=None)
-    acc = bp.recall_experiment([2, 3], [0, 4], cells=("rnn", "lstm"), n_train=8, n_test=40, n_symbols=3,
+    kw = dict(n_hidden=3, steps=5, lr=0.5, batch_size=4, clip=0.5, forget_bias=2.0, stop_cost=None)
+    acc = bp.recall_experiment([2, 3], [0, 4], cells=("rnn", "lstm"), n_train=8, n_test=100, n_symbols=3,
                                n_distractors=2, **kw)
     assert set(acc) == {"rnn", "lstm"}
     for cell in ("rnn", "lstm"):
         assert acc[cell].shape == (2, 2)
         for a, lag in enumerate([2, 3]):
             X, lab = bp.recall_task(8, lag, 3, 2, seed=1000 + lag)
-            Xt, lab_t = bp.recall_task(40, lag, 3, 2, seed=2000 + lag)
+            Xt, lab_t = bp.recall_task(100, lag, 3, 2, seed=2000 + lag)
             for s, seed in enumerate([0, 4]):
                 p, _ = bp.train_sequence_model(cell, X, np.eye(3)[lab], seed=seed, **kw)
                 want = np.mean(bp.sequence_model_predict(cell, p, Xt).argmax(axis=1) == lab_t)
@@ -804,3 +804,27 @@ def test_retrieval_gradients_match_differences_with_a_nonzero_output_bias():
         np.testing.assert_allclose(grads[name], num, rtol=1e-5, atol=1e-8, err_msg=name)
     model.params["Wo"] = model.params["Wo"] * 1e3
     assert np.isfinite(model.loss(task))
+
+
+def test_called_with_their_defaults_the_experiments_match_the_documented_values():
+    """Default-value mutants of train_cnn, attention_demo and recall_experiment (mutmut keeps the
+    signature, so the defaults must be seen in what the functions return)."""
+    X, Y = _tiny_cnn_data(34)
+    nets = [bp.SmallCNN(channels=1, image_size=4, n_classes=3, seed=0) for _ in range(2)]
+    assert bp.train_cnn(nets[0], X, Y) == bp.train_cnn(nets[1], X, Y, lr=0.1, epochs=20, batch_size=32, seed=0)
+    np.testing.assert_array_equal(bp.attention_demo(), bp.attention_demo(16, True, 8, 0))
+    few = dict(lags=[2], seeds=[0], cells=("lstm",), steps=3)
+    assert bp.recall_experiment(**few)["lstm"] == bp.recall_experiment(
+        **few, n_hidden=16, lr=0.01, batch_size=32, clip=1.0, n_train=1000, n_test=500, n_symbols=4,
+        n_distractors=4, forget_bias=3.0, stop_cost=0.01)["lstm"]
+    small = dict(lags=[1], seeds=[0], cells=("rnn",), n_hidden=2, n_train=8, n_test=50, stop_cost=None)
+    assert bp.recall_experiment(**small)["rnn"] == bp.recall_experiment(**small, steps=400)["rnn"]
+
+
+def test_check_correlate1d_gradients_tolerates_rounding_near_zero_and_names_dw_shape():
+    """cnn.check_correlate1d_gradients: atol = 1e-6 for dx and dw (an all-zero gradient answered
+    with 5e-7 is right), and a dw of the wrong shape is named."""
+    x, w, dy = np.array([1.0, 2.0, -1.0, 3.0]), np.array([0.5, -2.0]), np.zeros(3)
+    c = bp.check_correlate1d_gradients
+    assert c(np.full(4, 5e-7), np.full(2, 5e-7), dy, x, w) == "Right: both gradients match eq-conv1d-vjp."
+    assert c(np.zeros(4), np.zeros(1), dy, x, w) == "Not yet: dw has one entry per weight, shape (2,), got (1,)."
