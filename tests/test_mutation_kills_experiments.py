@@ -828,3 +828,75 @@ def test_check_correlate1d_gradients_tolerates_rounding_near_zero_and_names_dw_s
     c = bp.check_correlate1d_gradients
     assert c(np.full(4, 5e-7), np.full(2, 5e-7), dy, x, w) == "Right: both gradients match eq-conv1d-vjp."
     assert c(np.zeros(4), np.zeros(1), dy, x, w) == "Not yet: dw has one entry per weight, shape (2,), got (1,)."
+
+
+def _same(a, b):
+    if isinstance(a, tuple) or (isinstance(a, list) and a and isinstance(a[0], np.ndarray)):
+        for x, y in zip(a, b, strict=True):
+            _same(x, y)
+    elif isinstance(a, dict):
+        assert set(a) == set(b)
+        for k in a:
+            _same(a[k], b[k])
+    elif hasattr(a, "__dataclass_fields__"):
+        _same(vars(a), vars(b))
+    elif isinstance(a, bp.CheckResult):
+        assert (a.ok, a.message) == (b.ok, b.message)
+    else:
+        np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+
+
+_rng = np.random.default_rng(0)
+_X6, _lab6 = _rng.random((6, 3)), np.arange(6) % 2
+_dY, _Xc, _Wc = _rng.normal(size=(1, 1, 4, 4)), _rng.normal(size=(1, 1, 5, 5)), _rng.normal(size=(1, 1, 2, 2))
+_DEFAULT_CALLS = {
+    "input_grad_unflipped": (lambda: bp.input_grad_unflipped(_dY, _Xc, _Wc),
+                             lambda: bp.input_grad_unflipped(_dY, _Xc, _Wc, 1, 0)),
+    "check_conv_output_size": (lambda: bp.check_conv_output_size(5, 7, 3),
+                               lambda: bp.check_conv_output_size(5, 7, 3, 1, 0)),
+    "check_masked_gradient_rows": (lambda: bp.check_masked_gradient_rows([0, 1, 2]),
+                                   lambda: bp.check_masked_gradient_rows([0, 1, 2], T=5, query=2)),
+    "kernel_gradient_footprint": (lambda: bp.kernel_gradient_footprint(5, 3),
+                                  lambda: bp.kernel_gradient_footprint(5, 3, 1, 0, 0, 0)),
+    "input_gradient_by_lag": (lambda: bp.input_gradient_by_lag([2]),
+                              lambda: bp.input_gradient_by_lag([2], ("rnn", "lstm"), 16, 0, 200, 3.0)),
+    "recurrent_weights": (lambda: bp.recurrent_weights(3, 0.5), lambda: bp.recurrent_weights(3, 0.5, 0)),
+    "sum_task": (lambda: bp.sum_task(3, 2), lambda: bp.sum_task(3, 2, 0)),
+    "recall_task": (lambda: bp.recall_task(5, 3), lambda: bp.recall_task(5, 3, 4, 4, 0)),
+    "jacobian_norms_by_lag": (lambda: bp.jacobian_norms_by_lag(0.9),
+                              lambda: bp.jacobian_norms_by_lag(0.9, 32, 50, 0.01, 8, 0)),
+    "init_sequence_model": (lambda: bp.init_sequence_model("lstm", 2, 3, 2),
+                            lambda: bp.init_sequence_model("lstm", 2, 3, 2, 0, None, 1.0)),
+    "train_sequence_model": (
+        lambda: bp.train_sequence_model("lstm", *bp.sum_task(40, 2), loss="mse"),
+        lambda: bp.train_sequence_model("lstm", *bp.sum_task(40, 2), 16, 300, 0.01, 32, "adam", None, "mse", 0,
+                                        None, 1.0, None, None)),
+    "clipping_experiment": (lambda: bp.clipping_experiment(clips=(0.5,), T=2, n_hidden=2, steps=20),
+                            lambda: bp.clipping_experiment((0.5,), 2, 2, 20, 0.6, 2.0, 0)),
+    "clipping_experiment_sizes": (lambda: bp.clipping_experiment(clips=(0.5,), lr=0.1, steps=2),
+                                  lambda: bp.clipping_experiment((0.5,), 10, 16, 2, 0.1)),
+    "residual_gradient_profile": (lambda: bp.residual_gradient_profile(_X6, np.eye(2)[_lab6]),
+                                  lambda: bp.residual_gradient_profile(_X6, np.eye(2)[_lab6], 18, "sigmoid", True,
+                                                                       None, 16, "xavier", 0)),
+    "depth_comparison": (lambda: bp.depth_comparison(_X6, np.eye(2)[_lab6], _X6, _lab6),
+                         lambda: bp.depth_comparison(_X6, np.eye(2)[_lab6], _X6, _lab6, ("plain", "residual"),
+                                                     (0, 1, 2), 18, 16, "sigmoid", "xavier", 0.6, 8, 32)),
+    "generate_retrieval": (lambda: bp.generate_retrieval(3), lambda: bp.generate_retrieval(3, 12, 26, 10, 4, 0)),
+    "create": (lambda: RetrievalModel.create().params,
+               lambda: RetrievalModel.create(26, 10, 16, 16, 0, True).params),
+    "train_retrieval": (lambda: bp.train_retrieval(steps=2, batch_size=2)[1],
+                        lambda: bp.train_retrieval(2, 2, 1.0, 16, 16, 12, 26, 10, 4, 0, None, 50, True)[1]),
+    "train_retrieval_counts": (lambda: bp.train_retrieval(steps=51, batch_size=1, d=1, d_v=1, n_pairs=2,
+                                                          n_queries=1)[1],
+                               lambda: bp.train_retrieval(51, 1, 1.0, 1, 1, 2, 26, 10, 1, 0, None, 50, True)[1]),
+    "SmallCNN": (lambda: bp.SmallCNN().params, lambda: bp.SmallCNN(8, 3, 8, 10, 0).params),
+    "as_images": (lambda: bp.as_images(np.zeros((1, 64))), lambda: bp.as_images(np.zeros((1, 64)), 8)),
+}
+
+
+@pytest.mark.parametrize("name", list(_DEFAULT_CALLS))
+def test_called_with_its_defaults_a_function_behaves_as_documented(name):
+    """Default-value mutants (mutmut keeps the signature, so a default is seen only in what the
+    function returns): the call with defaults equals the call with the documented values."""
+    with_defaults, explicit = _DEFAULT_CALLS[name]
+    _same(with_defaults(), explicit())
