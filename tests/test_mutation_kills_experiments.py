@@ -18,22 +18,6 @@ def _defaults(f):
             if v.default is not inspect.Parameter.empty}
 
 
-def test_the_experiments_keep_the_defaults_the_chapters_rely_on():
-    """Default-value mutants of train_cnn, input_grad_unflipped, check_conv_output_size,
-    recall_experiment, input_gradient_by_lag, attention_demo, check_masked_gradient_rows
-    (the chapters call these with their defaults and print the results)."""
-    assert _defaults(bp.train_cnn) == dict(lr=0.1, epochs=20, batch_size=32, seed=0)
-    assert _defaults(bp.input_grad_unflipped) == dict(stride=1, padding=0)
-    assert _defaults(bp.check_conv_output_size) == dict(stride=1, padding=0)
-    assert _defaults(bp.recall_experiment) == dict(
-        cells=("rnn", "lstm"), n_hidden=16, steps=400, lr=0.01, batch_size=32, clip=1.0, n_train=1000,
-        n_test=500, n_symbols=4, n_distractors=4, forget_bias=3.0, stop_cost=0.01)
-    assert _defaults(bp.input_gradient_by_lag) == dict(cells=("rnn", "lstm"), n_hidden=16, seed=0, n=200,
-                                                       forget_bias=3.0)
-    assert _defaults(bp.attention_demo) == dict(d=16, scale=True, n_keys=8, seed=0)
-    assert _defaults(bp.check_masked_gradient_rows) == dict(T=5, query=2)
-
-
 # ------------------------------------------------------------------ cnn: SmallCNN and train_cnn
 def _tiny_cnn_data(m, seed=0):
     rng = np.random.default_rng(seed)
@@ -457,24 +441,6 @@ def test_train_sequence_model_stops_and_diverges_quietly():
     for kw, name in ((dict(steps=0), "steps"), (dict(batch_size=0), "batch_size"), (dict(lr=0.0), "lr")):
         with pytest.raises(ValueError, match=rf"^{name}: "):
             bp.train_sequence_model("rnn", X, Y, **kw)
-
-
-def test_more_experiment_defaults_the_chapters_rely_on():
-    """Default-value mutants of recurrent_weights, jacobian_norms_by_lag, sum_task,
-    clipping_experiment, train_sequence_model, residual_gradient_profile, depth_comparison."""
-    assert _defaults(bp.recurrent_weights) == dict(seed=0)
-    assert _defaults(bp.jacobian_norms_by_lag) == dict(n_h=32, T=50, input_scale=0.01, m=8, seed=0)
-    assert _defaults(bp.sum_task) == dict(seed=0)
-    assert _defaults(bp.clipping_experiment) == dict(clips=(None, 0.5), T=10, n_hidden=16, steps=300, lr=0.6,
-                                                     radius=2.0, seed=0)
-    assert _defaults(bp.train_sequence_model) == dict(
-        n_hidden=16, steps=300, lr=0.01, batch_size=32, optimizer="adam", clip=None, loss="cross_entropy",
-        seed=0, recurrent_radius=None, forget_bias=1.0, params=None, stop_cost=None)
-    assert _defaults(bp.residual_gradient_profile) == dict(n_blocks=18, hidden="sigmoid", skip=True, norm=None,
-                                                           width=16, init="xavier", seed=0)
-    assert _defaults(bp.depth_comparison) == dict(
-        variants=("plain", "residual"), seeds=(0, 1, 2), n_blocks=18, width=16, hidden="sigmoid",
-        init="xavier", lr=0.6, epochs=8, batch_size=32)
 
 
 def test_jacobian_norms_by_lag_is_the_documented_rnn():
