@@ -14,10 +14,11 @@
 # prints the survivors and a one-line summary.  Nothing in the checkout is modified.  Runs in
 # different MUTATION_DIRs can go side by side.
 #
-# Cost (measured 2026-12-01 on the shared 2-core machine, one worker, nice 19): generating the
-# ~3800 mutants of the nine core modules takes 0.5–7 min, the test-coverage pass 2–3 min, then
-# 15–55 mutants a minute (cheap ones first, so the rate falls), i.e. roughly 1–3 hours for a
-# full run; a glob run over a few functions takes minutes.  Too slow for CI.
+# Cost (measured 2026-12-01 on the shared 2-core machine, nice 19): about 13 800 mutants in 21
+# modules.  The full study ran as three runs side by side (core 79 min, Part V's equation modules
+# 56 min, Part V's tools and experiments 46 min; 100 min of wall time); a re-check of 55 functions
+# (3 400 mutants, MUTATION_JOBS=2) took 6.5 min.  A glob run over a few functions takes minutes,
+# most of it generating the mutants and the test-coverage pass.  Too slow for CI.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 PY="$ROOT/.venv/bin/python"

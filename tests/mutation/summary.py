@@ -5,7 +5,8 @@ the mutants that were run (those outside the run's globs are "not checked" and n
     summary.py WORK [SECONDS]                  one run's directory
     summary.py --merge WORK1 WORK2 ...         several runs: for each function, the run started
                                                last (newest code and tests) that checked it decides
-                                               all its mutants
+                                               its mutants, and the mutants that run skipped keep
+                                               their status from the runs before it
 """
 import collections
 import pathlib
@@ -38,7 +39,9 @@ for work in works:
             run[m.group(1).rsplit("__mutmut_", 1)[0]][m.group(1)] = m.group(2)
     for function, mutants in run.items():
         if function not in results or set(mutants.values()) != {"not checked"}:
-            results[function] = mutants
+            results[function] = {name: status if status != "not checked" else
+                                 results.get(function, {}).get(name, status)
+                                 for name, status in mutants.items()}
 
 for name, status in sorted((n, s) for mutants in results.values() for n, s in mutants.items()):
     if status == "survived" and name in equivalent:
