@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Mutation testing of bplib's core with mutmut (issue 13).  One command, from the repository root:
+# Mutation testing of bplib's core and Part V modules with mutmut (issue 13).  One command, from the repository root:
 #
-#     tests/mutation/run.sh                          # every mutant of the core modules
+#     tests/mutation/run.sh                          # every mutant of the modules in setup.cfg
 #     tests/mutation/run.sh 'bplib.losses.*'         # only the mutants matching these globs
 #     MUTATION_JOBS=2 tests/mutation/run.sh          # two worker processes
 #
