@@ -687,6 +687,9 @@ def test_sequence_model_gradients_stay_finite_and_keep_their_names():
     q = bp.init_sequence_model("lstm", X.shape[2], 3, 4, seed=0)
     with pytest.raises(ValueError, match=r"^truncate: only implemented for cell='rnn'$"):
         bp.sequence_model_gradients("lstm", q, X, Y, truncate=2)
+    with pytest.raises(ValueError, match=r"^loss: unknown name 'bce'; valid names are "
+                                         r"'cross_entropy', 'mse'$"):  # mutant 70
+        bp.sequence_model_gradients("rnn", p, X, Y, loss="bce")
 
 
 def test_small_cnn_works_in_float64_whatever_it_is_given():
