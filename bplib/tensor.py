@@ -99,7 +99,7 @@ def _as_array(value, name: str) -> np.ndarray:
         return value.value
     if isinstance(value, (str, bytes)) or value is None:
         raise TypeError(f"{name}: expected a number, an array or a Tensor, got {type(value).__name__}")
-    arr = _checked_array(value, name, "a number, an array or a Tensor")
+    arr = _validate._array(value, name, "a number, an array or a Tensor")
     if arr.dtype.kind not in "biuf":
         raise TypeError(f"{name}: expected a numeric array, got dtype {arr.dtype}")
     arr = np.array(arr, dtype=np.float64)  # always a fresh float64 copy
@@ -109,18 +109,9 @@ def _as_array(value, name: str) -> np.ndarray:
     return arr
 
 
-def _checked_array(value, name: str, what: str) -> np.ndarray:
-    # text, None, masked entries, ragged lists and non-numeric dtypes -> an error naming `name`
-    try:
-        return _validate._array(value, name, what)
-    except ValueError:  # numpy cannot make one array of a ragged list
-        raise ValueError(f"{name}: expected {what}, got a ragged sequence (rows of different "
-                         f"lengths)") from None
-
-
 def _upstream(g, shape: tuple, op: str) -> np.ndarray:
     """The upstream gradient ``g`` as an array; raise unless it has the forward output's shape."""
-    g = _checked_array(g, "g", f"an array of the {op} output's shape")
+    g = _validate._array(g, "g", f"an array of the {op} output's shape")
     if g.shape != tuple(shape):
         raise ValueError(f"g: expected the shape of the {op} output, {tuple(shape)}, got shape "
                          f"{g.shape} (nothing is broadcast)")
@@ -508,7 +499,7 @@ def unbroadcast(g: np.ndarray, shape: tuple) -> np.ndarray:
     if not isinstance(shape, (tuple, list)):
         raise TypeError(f"shape: expected a tuple of ints, got {type(shape).__name__} {shape!r}")
     shape = tuple(shape)
-    g = _checked_array(g, "g", "an array")
+    g = _validate._array(g, "g", "an array")
     if g.shape == shape:
         return g
     extra = g.ndim - len(shape)
@@ -868,7 +859,7 @@ def matmul_vjp(g, x, y):
     >>> gx.shape, gy.shape
     ((2, 3), (3, 2))
     """
-    x, y = _checked_array(x, "x", "a 2-D or 3-D array"), _checked_array(y, "y", "a 2-D or 3-D array")
+    x, y = _validate._array(x, "x", "a 2-D or 3-D array"), _validate._array(y, "y", "a 2-D or 3-D array")
     if x.ndim < 2 or y.ndim < 2:
         raise ValueError(f"x, y: expected 2-D or batched 3-D arrays, got shapes {x.shape} and {y.shape}")
     g = _upstream(g, np.broadcast_shapes(x.shape[:-2], y.shape[:-2]) + (x.shape[-2], y.shape[-1]), "matmul")
@@ -898,7 +889,7 @@ def transpose_vjp(g, axes: tuple):
     >>> transpose_vjp(np.zeros((4, 2, 3)), (1, 2, 0))[0].shape
     (3, 4, 2)
     """
-    g = _checked_array(g, "g", "an array")
+    g = _validate._array(g, "g", "an array")
     if g.ndim != len(axes) or sorted(axes) != list(range(g.ndim)):
         raise ValueError(f"g: expected {len(axes)} axes to match axes={tuple(axes)}, got shape {g.shape}")
     return (np.transpose(g, np.argsort(axes)),)
@@ -926,7 +917,7 @@ def reshape_vjp(g, shape: tuple):
     >>> reshape_vjp(np.arange(6.0), (2, 3))[0].shape
     (2, 3)
     """
-    g = _checked_array(g, "g", "an array")
+    g = _validate._array(g, "g", "an array")
     if g.size != int(np.prod(shape)):
         raise ValueError(f"g: expected {int(np.prod(shape))} entries to reshape to {tuple(shape)}, "
                          f"got shape {g.shape}")
@@ -984,7 +975,7 @@ def concatenate_vjp(g, sizes: tuple, axis: int):
     >>> [p.shape for p in concatenate_vjp(np.zeros((2, 5)), (2, 3), 1)]
     [(2, 2), (2, 3)]
     """
-    g = _checked_array(g, "g", "an array")
+    g = _validate._array(g, "g", "an array")
     if not -g.ndim <= axis < g.ndim or g.shape[axis] != sum(sizes):
         raise ValueError(f"g: expected {sum(sizes)} entries along axis {axis} (the pieces' sizes "
                          f"{tuple(sizes)}), got shape {g.shape}")

@@ -288,7 +288,7 @@ def test_indexing_with_a_tensor_is_refused_with_the_way_to_do_it():
                                  lambda g: bp.concatenate_vjp(g, (1, 1), 0),
                                  lambda g: bp.transpose_vjp(g, (0,))])
 def test_layout_vjps_name_a_text_gradient(vjp):
-    """reshape_vjp/concatenate_vjp/transpose_vjp: "g" and "an array" given to _checked_array."""
+    """reshape_vjp/concatenate_vjp/transpose_vjp: "g" and "an array" given to _validate._array."""
     with pytest.raises(TypeError, match=r"^g: expected an array, got str$"):
         vjp("g")
 
@@ -612,7 +612,7 @@ def test_values_that_are_not_real_arrays_are_refused_naming_value():
     what = r"^value: expected a number, an array or a Tensor, got "
     with pytest.raises(TypeError, match=what + r"dtype complex128$"):
         Tensor([1j])
-    with pytest.raises(ValueError, match=what + r"a ragged sequence \(rows of different lengths\)$"):
+    with pytest.raises(ValueError, match=what + r"a ragged sequence whose rows differ in length \("):
         Tensor([[1.0, 2.0], [3.0]])
 
 
